@@ -1,0 +1,5 @@
+import sys
+
+from mcugen.cli import main
+
+sys.exit(main())

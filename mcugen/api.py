@@ -1,0 +1,143 @@
+"""The Python API: mcugen.compile(path, board=...) -> CompiledModel."""
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mcugen.boards import Board, get_board
+from mcugen.codegen import render_plan
+from mcugen.codegen.render import plan_macs
+from mcugen.errors import McugenError
+from mcugen.frontend import load_tflite, parse_tflite
+from mcugen.ir import Graph
+from mcugen.passes import run_passes
+from mcugen.planner import Plan, plan_memory
+
+# Rough Cortex-M code size of each kernel family at -O2 (thumb-2), plus per-layer call
+# overhead; the real figure comes from arm-none-eabi-size once the firmware is built.
+CODE_BYTES_ESTIMATE = {"mcu_conv2d_s8.h": 700, "mcu_dwconv2d_s8.h": 700, "mcu_fc_s8.h": 300,
+                       "mcu_pool2d_s8.h": 700, "mcu_add_s8.h": 300, "mcu_softmax_s8.h": 1200}
+CODE_BYTES_PER_LAYER = 64
+CODE_BYTES_BASE = 256
+_PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass
+class Summary:
+    ops: int
+    layers: int
+    macs: int
+    peak_sram_bytes: int
+    weights_bytes: int
+    code_bytes_estimate: int
+
+    @property
+    def flash_bytes(self) -> int:
+        return self.weights_bytes + self.code_bytes_estimate
+
+
+@dataclass
+class CompiledModel:
+    """A compiled model: its plan, its C files, and a host build on demand."""
+
+    plan: Plan
+    prefix: str
+    files: dict[str, str]
+    board: Board | None = None
+    _host: object = field(default=None, repr=False)
+    _tmp: object = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        return self.plan.graph
+
+    @property
+    def summary(self) -> Summary:
+        kernels = {self.graph.ops[i].params["lowered"].kernel for i in self.plan.schedule}
+        weights = _const_bytes(self.plan)
+        code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * len(self.plan.schedule)
+                + sum(CODE_BYTES_ESTIMATE.get(k, 500) for k in kernels))
+        return Summary(ops=len(self.graph.ops), layers=len(self.plan.schedule),
+                       macs=plan_macs(self.plan), peak_sram_bytes=self.plan.peak_sram_bytes,
+                       weights_bytes=weights, code_bytes_estimate=code)
+
+    def write(self, folder: Path) -> list[Path]:
+        """Write the generated files into folder (which the caller has checked)."""
+        written = []
+        for name, text in sorted(self.files.items()):
+            path = Path(folder) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            written.append(path)
+        return written
+
+    def host(self, sanitize: bool = False):
+        """The host build of the generated C, built once, loaded through cffi."""
+        if self._host is None:
+            from mcugen.host import HostModel, build_host_library
+            self._tmp = tempfile.TemporaryDirectory(prefix="mcugen-host-")
+            folder = Path(self._tmp.name)
+            self.write(folder)
+            library = build_host_library(folder, self.prefix, sanitize=sanitize)
+            self._host = HostModel(library, self.plan, self.prefix)
+        return self._host
+
+    def run(self, inputs) -> list[np.ndarray]:
+        """Run one inference of the generated C on the host."""
+        return self.host().run(inputs)
+
+
+def _const_bytes(plan: Plan) -> int:
+    seen, total = set(), 0
+    for index in plan.schedule:
+        for const in plan.graph.ops[index].params["lowered"].consts:
+            key = const.tensor if const.tensor is not None else (index, const.role)
+            if key not in seen:
+                seen.add(key)
+                total += const.values.size * (1 if const.ctype == "int8_t" else 4)
+    return total
+
+
+def default_prefix(name: str) -> str:
+    prefix = re.sub(r"[^0-9a-zA-Z_]", "_", name).lower().strip("_") or "model"
+    return prefix if not prefix[0].isdigit() else "m_" + prefix
+
+
+def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
+                  check_fit: bool = True) -> CompiledModel:
+    """Compile an IR graph: passes, memory plan, C rendering."""
+    prefix = prefix or default_prefix(graph.name)
+    if not _PREFIX_RE.match(prefix):
+        raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
+    board = get_board(board) if isinstance(board, str) else board
+    lowered = run_passes(graph)
+    plan = plan_memory(lowered)
+    model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix), board=board)
+    if board is not None and check_fit:
+        check_fits(model.summary, board)
+    return model
+
+
+def check_fits(summary: Summary, board: Board) -> None:
+    """Raise McugenError with the numbers when the model is too big for the board."""
+    if summary.peak_sram_bytes > board.sram_bytes:
+        raise McugenError(f"does not fit {board.name}: needs {summary.peak_sram_bytes:,} bytes of SRAM, "
+                          f"the board has {board.sram_bytes:,}")
+    if summary.flash_bytes > board.flash_bytes:
+        raise McugenError(f"does not fit {board.name}: needs about {summary.flash_bytes:,} bytes of flash "
+                          f"({summary.weights_bytes:,} weights + ~{summary.code_bytes_estimate:,} code), "
+                          f"the board has {board.flash_bytes:,}")
+
+
+def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
+            check_fit: bool = True) -> CompiledModel:
+    """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
+    if isinstance(model, (bytes, bytearray)):
+        graph = parse_tflite(bytes(model))
+    else:
+        graph = load_tflite(model)
+    return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit)

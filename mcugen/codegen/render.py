@@ -1,0 +1,113 @@
+"""Render a Plan into C: {prefix}.h, {prefix}.c, {prefix}_weights.c and runtime/ kernels.
+
+All numbers are formatted here; the templates only place them. Same plan, same text.
+"""
+from __future__ import annotations
+
+import re
+
+import jinja2
+import numpy as np
+
+from mcugen import __version__
+from mcugen.ir import Graph
+from mcugen.ops import spec_for
+from mcugen.paths import RUNTIME_C, TEMPLATES
+from mcugen.planner import Plan
+
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True,
+                          lstrip_blocks=True, keep_trailing_newline=True,
+                          undefined=jinja2.StrictUndefined)
+VALUES_PER_LINE = 16
+_INCLUDE = re.compile(r'^#include "([^"]+)"', re.M)
+
+
+def c_int(value: int) -> str:
+    """An int32 as a C literal (INT32_MIN cannot be written as a negative literal)."""
+    value = int(value)
+    return "(-2147483647 - 1)" if value == -(1 << 31) else str(value)
+
+
+def c_float(value: float) -> str:
+    return repr(float(np.float32(value)))
+
+
+def _const_lines(values: np.ndarray) -> list[str]:
+    flat = [c_int(v) for v in values.reshape(-1)]
+    return [", ".join(flat[i:i + VALUES_PER_LINE]) + ","
+            for i in range(0, len(flat), VALUES_PER_LINE)]
+
+
+def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) -> dict:
+    t = plan.graph.tensors[tensor_index]
+    return dict(kind=kind, position=position, name=t.name, arg=f"{kind}{position}",
+                macro=f"{prefix.upper()}_{kind.upper()}{position}", size=t.size,
+                rank=len(t.shape), dims=", ".join(str(d) for d in t.shape),
+                shape_text="x".join(str(d) for d in t.shape), scale=c_float(t.scale),
+                zero_point=t.zero_point, offset=plan.offsets[tensor_index])
+
+
+def kernel_files(headers: set[str]) -> list[str]:
+    """The runtime_c headers needed, following their #include lines."""
+    needed, todo = set(), list(headers)
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        todo.extend(_INCLUDE.findall((RUNTIME_C / name).read_text()))
+    return sorted(needed)
+
+
+def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
+    """Render the plan's files as {relative path: text}."""
+    graph: Graph = plan.graph
+    consts, symbols_by_tensor, layers, headers = [], {}, [], set()
+    for index in plan.schedule:
+        op = graph.ops[index]
+        lowered = op.params["lowered"]
+        names = {}
+        for const in lowered.consts:
+            key = const.tensor if const.tensor is not None else (index, const.role)
+            if key not in symbols_by_tensor:
+                symbol = (f"{prefix}_t{const.tensor}" if const.tensor is not None
+                          else f"{prefix}_op{index}_{const.role}")
+                symbols_by_tensor[key] = symbol
+                source = (f"tensor '{graph.tensors[const.tensor].name}'" if const.tensor is not None
+                          else f"op {index} ({op.kind}) {const.role}")
+                consts.append(dict(symbol=symbol, ctype=const.ctype, count=const.values.size,
+                                   lines=_const_lines(const.values), comment=source,
+                                   nbytes=const.values.size * (1 if const.ctype == "int8_t" else 4)))
+            names[const.role] = symbols_by_tensor[key]
+        headers.add(lowered.kernel)
+        out_t = graph.tensors[op.outputs[0]]
+        in_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape))
+                               for t in op.inputs if t >= 0 and not graph.tensors[t].is_const)
+        comment = f"op {index}: {op.kind} {in_shapes} -> {'x'.join(map(str, out_t.shape))}"
+        template = _ENV.get_template(f"ops/{spec_for(op).template}.c.j2")
+        layers.append(template.render(
+            comment=comment, function=lowered.function,
+            inputs=[f"arena + {plan.offsets[t]}" for t in op.inputs
+                    if t >= 0 and not graph.tensors[t].is_const],
+            output=f"arena + {plan.offsets[op.outputs[0]]}",
+            consts=names, a={k: c_int(v) for k, v in lowered.args.items()}).rstrip("\n"))
+    kernels = kernel_files(headers)
+    context = dict(
+        prefix=prefix, PREFIX=prefix.upper(), guard=f"{prefix.upper()}_H", version=__version__,
+        model_name=graph.name, arena_bytes=plan.arena_bytes, arena_alloc=max(plan.arena_bytes, 16),
+        inputs=[_io(plan, t, "input", i, prefix) for i, t in enumerate(graph.inputs)],
+        outputs=[_io(plan, t, "output", i, prefix) for i, t in enumerate(graph.outputs)],
+        consts=consts, const_bytes=sum(c["nbytes"] for c in consts), layers=layers,
+        kernels=[k for k in kernels if k in headers], macs=plan_macs(plan))
+    files = {
+        f"{prefix}.h": _ENV.get_template("model.h.j2").render(context),
+        f"{prefix}.c": _ENV.get_template("model.c.j2").render(context),
+        f"{prefix}_weights.c": _ENV.get_template("weights.c.j2").render(context),
+    }
+    for name in kernels:
+        files[f"runtime/{name}"] = (RUNTIME_C / name).read_text()
+    return files
+
+
+def plan_macs(plan: Plan) -> int:
+    return sum(spec_for(op).macs(plan.graph, op) for op in plan.graph.ops)

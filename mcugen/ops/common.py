@@ -1,0 +1,93 @@
+"""Checks and helpers shared by the int8 op lowerings."""
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.errors import McugenError
+from mcugen.ir import Graph, Op, Tensor
+from mcugen.ir.quant import activation_range
+
+FUSED_ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+
+
+def fail(op: Op, reason: str) -> McugenError:
+    return McugenError(f"op {op.index} ({op.kind}): {reason}")
+
+
+def tensor_in(graph: Graph, op: Op, position: int, what: str) -> Tensor:
+    """Input `position` of op, which must be present."""
+    if position >= len(op.inputs) or op.inputs[position] < 0:
+        raise fail(op, f"missing {what} input")
+    return graph.tensors[op.inputs[position]]
+
+
+def optional_in(graph: Graph, op: Op, position: int) -> Tensor | None:
+    if position >= len(op.inputs) or op.inputs[position] < 0:
+        return None
+    return graph.tensors[op.inputs[position]]
+
+
+def out(graph: Graph, op: Op, position: int = 0) -> Tensor:
+    return graph.tensors[op.outputs[position]]
+
+
+def require_int8_activation(op: Op, tensor: Tensor, role: str) -> None:
+    if tensor.dtype != "int8":
+        raise fail(op, f"{role} tensor '{tensor.name}' is {tensor.dtype}; only int8 activations are supported")
+    if tensor.is_const:
+        raise fail(op, f"{role} tensor '{tensor.name}' is a constant; constant activations are not supported")
+    if tensor.quant is None:
+        raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
+    if tensor.quant.per_channel:
+        raise fail(op, f"{role} tensor '{tensor.name}' is quantized per channel; activations must be per tensor")
+    if any(d <= 0 for d in tensor.shape):
+        raise fail(op, f"{role} tensor '{tensor.name}' has dynamic or empty shape {list(tensor.shape)}")
+
+
+def require_const(op: Op, tensor: Tensor, role: str, dtype: str, ndim: int | None = None) -> None:
+    if not tensor.is_const:
+        raise fail(op, f"{role} tensor '{tensor.name}' must be a constant")
+    if tensor.dtype != dtype:
+        raise fail(op, f"{role} tensor '{tensor.name}' is {tensor.dtype}; expected {dtype}")
+    if ndim is not None and len(tensor.shape) != ndim:
+        raise fail(op, f"{role} tensor '{tensor.name}' has shape {list(tensor.shape)}; expected {ndim} dimensions")
+
+
+def require_quant(op: Op, tensor: Tensor, role: str, channels: int) -> None:
+    if tensor.quant is None:
+        raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
+    if tensor.quant.scale.size not in (1, channels):
+        raise fail(op, f"{role} tensor '{tensor.name}' has {tensor.quant.scale.size} scales for {channels} channels")
+    if not np.all(np.isfinite(tensor.quant.scale)) or np.any(tensor.quant.scale <= 0):
+        raise fail(op, f"{role} tensor '{tensor.name}' has a non-positive or non-finite scale")
+
+
+def require_activation_scale(op: Op, tensor: Tensor, role: str) -> None:
+    scale = float(tensor.quant.scale[0])
+    if not np.isfinite(scale) or scale <= 0:
+        raise fail(op, f"{role} tensor '{tensor.name}' has invalid scale {scale}")
+    if not -128 <= tensor.zero_point <= 127:
+        raise fail(op, f"{role} tensor '{tensor.name}' has zero point {tensor.zero_point} outside int8")
+
+
+def fused_activation(op: Op) -> str:
+    act = op.options.get("fused_activation_function", "NONE")
+    if act not in FUSED_ACTIVATIONS:
+        raise fail(op, f"fused activation {act} is not supported")
+    return act
+
+
+def output_range(op: Op, output: Tensor) -> tuple[int, int]:
+    return activation_range(fused_activation(op), output.scale, output.zero_point)
+
+
+def nhwc(op: Op, tensor: Tensor, role: str) -> tuple[int, int, int, int]:
+    if len(tensor.shape) != 4:
+        raise fail(op, f"{role} tensor '{tensor.name}' has shape {list(tensor.shape)}; expected 4-D NHWC")
+    return tuple(tensor.shape)
+
+
+def check_shape(op: Op, tensor: Tensor, expected: tuple, role: str = "output") -> None:
+    if tuple(tensor.shape) != tuple(expected):
+        raise fail(op, f"{role} tensor '{tensor.name}' has shape {list(tensor.shape)}, "
+                       f"but the op produces {list(expected)}")

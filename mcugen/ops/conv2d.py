@@ -1,0 +1,107 @@
+"""CONV_2D and DEPTHWISE_CONV_2D, int8 with per-channel or per-tensor weights."""
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ir.quant import conv_multipliers, out_size, pad_before
+from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output_range,
+                               require_activation_scale, require_const, require_int8_activation,
+                               require_quant, tensor_in)
+from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
+
+
+def _geometry(graph: Graph, op: Op, depthwise: bool) -> dict:
+    x, w = tensor_in(graph, op, 0, "input"), tensor_in(graph, op, 1, "filter")
+    require_int8_activation(op, x, "input")
+    require_int8_activation(op, out(graph, op), "output")
+    require_const(op, w, "filter", "int8", ndim=4)
+    batches, in_h, in_w, in_c = nhwc(op, x, "input")
+    if depthwise:
+        _, filter_h, filter_w, out_c = w.shape
+        if w.shape[0] != 1:
+            raise fail(op, f"depthwise filter shape {list(w.shape)} must start with 1")
+        if out_c % in_c:
+            raise fail(op, f"{out_c} output channels is not a multiple of {in_c} input channels")
+    else:
+        out_c, filter_h, filter_w, filter_c = w.shape
+        if filter_c != in_c:
+            raise fail(op, f"filter depth {filter_c} differs from input depth {in_c} "
+                           f"(grouped convolution is not supported yet)")
+    opts = op.options
+    padding = opts.get("padding", "VALID")
+    if padding not in ("SAME", "VALID"):
+        raise fail(op, f"padding {padding} is not supported")
+    stride_h, stride_w = opts.get("stride_h", 1), opts.get("stride_w", 1)
+    dil_h, dil_w = opts.get("dilation_h_factor", 1), opts.get("dilation_w_factor", 1)
+    if min(stride_h, stride_w, dil_h, dil_w) < 1:
+        raise fail(op, f"strides {stride_h}x{stride_w} and dilations {dil_h}x{dil_w} must be positive")
+    out_h = out_size(padding, in_h, filter_h, stride_h, dil_h)
+    out_w = out_size(padding, in_w, filter_w, stride_w, dil_w)
+    if out_h <= 0 or out_w <= 0:
+        raise fail(op, f"a {filter_h}x{filter_w} filter does not fit the {in_h}x{in_w} input")
+    check_shape(op, out(graph, op), (batches, out_h, out_w, out_c))
+    return dict(batches=batches, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w,
+                out_c=out_c, filter_h=filter_h, filter_w=filter_w, stride_h=stride_h,
+                stride_w=stride_w, dilation_h=dil_h, dilation_w=dil_w,
+                pad_top=pad_before(padding, in_h, filter_h, stride_h, dil_h),
+                pad_left=pad_before(padding, in_w, filter_w, stride_w, dil_w))
+
+
+def _check(graph: Graph, op: Op, depthwise: bool) -> None:
+    geo = _geometry(graph, op, depthwise)
+    x, w, y = tensor_in(graph, op, 0, "input"), graph.tensors[op.inputs[1]], out(graph, op)
+    require_activation_scale(op, x, "input")
+    require_activation_scale(op, y, "output")
+    require_quant(op, w, "filter", geo["out_c"])
+    if np.any(w.quant.zero_point != 0):
+        raise fail(op, "filter zero points must be 0 (symmetric int8 weights)")
+    bias = optional_in(graph, op, 2)
+    if bias is not None:
+        require_const(op, bias, "bias", "int32")
+        if bias.size != geo["out_c"]:
+            raise fail(op, f"bias has {bias.size} values for {geo['out_c']} output channels")
+
+
+def _lower(graph: Graph, op: Op, depthwise: bool) -> Lowered:
+    geo = _geometry(graph, op, depthwise)
+    x, w, y = tensor_in(graph, op, 0, "input"), graph.tensors[op.inputs[1]], out(graph, op)
+    multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, geo["out_c"])
+    act_min, act_max = output_range(op, y)
+    bias = optional_in(graph, op, 2)
+    bias_values = bias.data.reshape(-1) if bias is not None else np.zeros(geo["out_c"], np.int32)
+    args = dict(geo, input_offset=-x.zero_point, output_offset=y.zero_point,
+                act_min=act_min, act_max=act_max)
+    if depthwise:
+        args["depth_multiplier"] = geo["out_c"] // geo["in_c"]
+    consts = (
+        ConstArray("filter", "int8_t", w.data, tensor=w.index),
+        ConstArray("bias", "int32_t", bias_values, tensor=bias.index if bias is not None else None),
+        ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
+        ConstArray("shift", "int32_t", np.array(shifts, np.int32)),
+    )
+    name = "mcu_dwconv2d_s8" if depthwise else "mcu_conv2d_s8"
+    return Lowered(args=args, consts=consts, kernel=name + ".h", function=name)
+
+
+def _macs(graph: Graph, op: Op, depthwise: bool) -> int:
+    geo = _geometry(graph, op, depthwise)
+    per_output = geo["filter_h"] * geo["filter_w"] * (1 if depthwise else geo["in_c"])
+    return geo["batches"] * geo["out_h"] * geo["out_w"] * geo["out_c"] * per_output
+
+
+register(OpSpec(
+    kind="CONV_2D",
+    check=lambda g, o: _check(g, o, depthwise=False),
+    lower=lambda g, o: _lower(g, o, depthwise=False),
+    macs=lambda g, o: _macs(g, o, depthwise=False),
+    template="conv2d",
+))
+
+register(OpSpec(
+    kind="DEPTHWISE_CONV_2D",
+    check=lambda g, o: _check(g, o, depthwise=True),
+    lower=lambda g, o: _lower(g, o, depthwise=True),
+    macs=lambda g, o: _macs(g, o, depthwise=True),
+    template="dwconv2d",
+))

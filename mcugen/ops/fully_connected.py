@@ -1,0 +1,74 @@
+"""FULLY_CONNECTED, int8, per-tensor or per-channel weights."""
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ir.quant import conv_multipliers, fc_multiplier
+from mcugen.ops.common import (fail, optional_in, out, output_range, require_activation_scale,
+                               require_const, require_int8_activation, require_quant, tensor_in)
+from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
+
+
+def _dims(graph: Graph, op: Op) -> tuple[int, int, int]:
+    x, w, y = tensor_in(graph, op, 0, "input"), tensor_in(graph, op, 1, "weights"), out(graph, op)
+    require_int8_activation(op, x, "input")
+    require_int8_activation(op, y, "output")
+    require_const(op, w, "weights", "int8", ndim=2)
+    units, depth = w.shape
+    if depth <= 0 or x.size % depth:
+        raise fail(op, f"input of {x.size} values is not a whole number of {depth}-long rows")
+    batches = x.size // depth
+    if y.size != batches * units:
+        raise fail(op, f"output '{y.name}' has {y.size} values, expected {batches} x {units}")
+    return batches, depth, units
+
+
+def _check(graph: Graph, op: Op) -> None:
+    _, _, units = _dims(graph, op)
+    x, w, y = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], out(graph, op)
+    require_activation_scale(op, x, "input")
+    require_activation_scale(op, y, "output")
+    require_quant(op, w, "weights", units)
+    if op.options.get("weights_format", 0) != 0:
+        raise fail(op, "shuffled weights format is not supported")
+    if w.quant.per_channel and np.any(w.quant.zero_point != 0):
+        raise fail(op, "per-channel weights must have zero points 0")
+    bias = optional_in(graph, op, 2)
+    if bias is not None:
+        require_const(op, bias, "bias", "int32")
+        if bias.size != units:
+            raise fail(op, f"bias has {bias.size} values for {units} units")
+
+
+def _lower(graph: Graph, op: Op) -> Lowered:
+    batches, depth, units = _dims(graph, op)
+    x, w, y = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], out(graph, op)
+    if w.quant.per_channel:
+        multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, units)
+    else:
+        # TFLM takes a different path (float32 scale product) for per-tensor weights.
+        multiplier, shift = fc_multiplier(x.scale, w.scale, y.scale)
+        multipliers, shifts = [multiplier] * units, [shift] * units
+    act_min, act_max = output_range(op, y)
+    bias = optional_in(graph, op, 2)
+    bias_values = bias.data.reshape(-1) if bias is not None else np.zeros(units, np.int32)
+    args = dict(batches=batches, depth=depth, units=units, input_offset=-x.zero_point,
+                filter_offset=-w.zero_point, output_offset=y.zero_point,
+                act_min=act_min, act_max=act_max)
+    consts = (
+        ConstArray("filter", "int8_t", w.data, tensor=w.index),
+        ConstArray("bias", "int32_t", bias_values, tensor=bias.index if bias is not None else None),
+        ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
+        ConstArray("shift", "int32_t", np.array(shifts, np.int32)),
+    )
+    return Lowered(args=args, consts=consts, kernel="mcu_fc_s8.h", function="mcu_fc_s8")
+
+
+def _macs(graph: Graph, op: Op) -> int:
+    batches, depth, units = _dims(graph, op)
+    return batches * depth * units
+
+
+register(OpSpec(kind="FULLY_CONNECTED", check=_check, lower=_lower, macs=_macs,
+                template="fully_connected"))

@@ -1,0 +1,63 @@
+"""The op registry: everything the pipeline knows about an operator, in one entry.
+
+Adding an op = one module in mcugen/ops registering an OpSpec, one kernel header in
+runtime_c/, one call template in templates/ops/, one test file in tests/ops/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from mcugen.errors import McugenError
+from mcugen.ir import Graph, Op
+
+
+@dataclass(frozen=True)
+class ConstArray:
+    """A constant array the lowered op needs in flash (weights, bias, multipliers)."""
+
+    role: str  # short name used in the template: consts.filter
+    ctype: str  # "int8_t", "int32_t"
+    values: np.ndarray
+    tensor: int | None = None  # model tensor it comes from (shared between ops), if any
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """What codegen needs for one op: template arguments computed in Python."""
+
+    args: dict  # scalar template arguments (ints), already final
+    consts: tuple[ConstArray, ...] = ()
+    kernel: str = ""  # runtime_c header providing the kernel ("" for views)
+    function: str = ""  # C function called (some ops pick a specialization)
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    kind: str
+    check: Callable[[Graph, Op], None]  # raises McugenError for what we cannot compile
+    lower: Callable[[Graph, Op], Lowered]
+    template: str | None  # templates/ops/<template>.c.j2; None for views
+    macs: Callable[[Graph, Op], int] = lambda graph, op: 0
+    view: bool = False  # output is the same bytes as input 0 (RESHAPE, SQUEEZE)
+    scratch_bytes: Callable[[Graph, Op], int] = lambda graph, op: 0
+    extra: dict = field(default_factory=dict)
+
+
+REGISTRY: dict[str, OpSpec] = {}
+
+
+def register(spec: OpSpec) -> OpSpec:
+    REGISTRY[spec.kind] = spec
+    return spec
+
+
+def spec_for(op: Op) -> OpSpec:
+    """The registry entry for an op, or a McugenError naming the op and its index."""
+    spec = REGISTRY.get(op.kind)
+    if spec is None:
+        raise McugenError(f"op {op.index} is {op.kind}, which mcugen does not support yet "
+                          f"(supported: {', '.join(sorted(REGISTRY))})")
+    return spec

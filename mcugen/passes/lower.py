@@ -1,0 +1,45 @@
+"""Check every op against the registry, then precompute its kernel arguments."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mcugen.errors import McugenError
+from mcugen.ir import Graph
+from mcugen.ops import spec_for
+
+
+def check_supported(graph: Graph) -> None:
+    """Raise McugenError for the first op or graph feature mcugen cannot compile."""
+    for t in graph.inputs + graph.outputs:
+        tensor = graph.tensors[t]
+        if tensor.dtype != "int8":
+            raise McugenError(f"graph input/output '{tensor.name}' is {tensor.dtype}; "
+                              f"only int8 model interfaces are supported")
+        if tensor.is_const:
+            raise McugenError(f"graph input/output '{tensor.name}' is a constant tensor")
+    produced = set(graph.inputs)
+    for op in graph.ops:
+        spec = spec_for(op)
+        for t in op.inputs:
+            tensor = graph.tensor(t)
+            if tensor is not None and not tensor.is_const and t not in produced:
+                raise McugenError(f"op {op.index} ({op.kind}) reads tensor '{tensor.name}' "
+                                  f"before any op produces it (cycle or bad ordering)")
+        for t in op.outputs:
+            if t in produced or graph.tensors[t].is_const:
+                raise McugenError(f"op {op.index} ({op.kind}) writes tensor "
+                                  f"'{graph.tensors[t].name}', which already has a value")
+            produced.add(t)
+        if len(op.outputs) != 1:
+            raise McugenError(f"op {op.index} ({op.kind}) has {len(op.outputs)} outputs; expected 1")
+        spec.check(graph, op)
+    for t in graph.outputs:
+        if t not in produced:
+            raise McugenError(f"graph output '{graph.tensors[t].name}' is never computed")
+
+
+def lower_ops(graph: Graph) -> Graph:
+    """Attach each op's Lowered kernel arguments as op.params['lowered']."""
+    ops = tuple(replace(op, params={**op.params, "lowered": spec_for(op).lower(graph, op)})
+                for op in graph.ops)
+    return replace(graph, ops=ops)
