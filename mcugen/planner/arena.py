@@ -1,8 +1,8 @@
 """Memory plan v1: one static arena, activation buffers placed by lifetime.
 
 A buffer is a group of tensors sharing bytes (a tensor and its RESHAPE/SQUEEZE views).
-Placement is TFLM's greedy strategy (largest first, lowest offset that does not clash
-with a buffer alive at the same time), so the arena is never larger than TFLM's plan.
+Placement is first fit (lowest offset that does not clash with a buffer alive at the same
+time) in several orders, TFLM's greedy largest-first among them, keeping the smallest.
 """
 from __future__ import annotations
 
@@ -72,19 +72,39 @@ def _buffers(graph: Graph) -> list[Buffer]:
     return buffers
 
 
-def plan_memory(graph: Graph) -> Plan:
-    """Lifetimes and greedy arena offsets for every activation tensor."""
+# Placement orders tried; the first is TFLM's (largest first), so the best is never worse.
+ORDERINGS = (
+    lambda b: (-b.size, b.first_op, b.tensors[0]),
+    lambda b: (b.first_op, -b.size, b.tensors[0]),
+    lambda b: (-(b.last_op - b.first_op), -b.size, b.tensors[0]),
+    lambda b: (-b.size * (b.last_op - b.first_op + 1), b.tensors[0]),
+)
+
+
+def _place(buffers: list[Buffer], order) -> list[Buffer]:
+    """First fit: each buffer at the lowest aligned offset free for its whole lifetime."""
     placed: list[Buffer] = []
-    for buf in sorted(_buffers(graph), key=lambda b: (-b.size, b.first_op, b.tensors[0])):
+    for buf in sorted(buffers, key=order):
         offset = 0
         for other in sorted((p for p in placed if p.overlaps_in_time(buf)), key=lambda p: p.offset):
             if offset + buf.size <= other.offset:
                 break
             offset = max(offset, _align(other.offset + other.size))
         placed.append(Buffer(buf.tensors, buf.size, buf.first_op, buf.last_op, offset))
+    return placed
+
+
+def _extent(placed: list[Buffer]) -> int:
+    return _align(max((b.offset + b.size for b in placed), default=0))
+
+
+def plan_memory(graph: Graph) -> Plan:
+    """Lifetimes and arena offsets for every activation tensor (best of several orders)."""
+    buffers = _buffers(graph)
+    placed = min((_place(buffers, order) for order in ORDERINGS), key=_extent)
     placed.sort(key=lambda b: (b.first_op, b.tensors[0]))
     offsets = {t: b.offset for b in placed for t in b.tensors}
-    arena = _align(max((b.offset + b.size for b in placed), default=0))
+    arena = _extent(placed)
     schedule = tuple(op.index for op in graph.ops if not spec_for(op).view)
     return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=arena,
                 schedule=schedule)
