@@ -1,10 +1,11 @@
 /*
- * mcu_fc_s8: int8 fully connected layer, weights [units][depth], per-unit requant
- * (a per-tensor layer repeats its multiplier and shift for every unit).
+ * mcu_fc_s8: int8 fully connected layer, weights [units][depth]; requantized per unit
+ * (per_channel = 1, `units` multipliers and shifts) or per tensor (per_channel = 0, one).
  *
  * Bit-exact with TFLM reference_integer_ops::FullyConnected (and its per-channel twin).
- * Preconditions: input holds batches * depth values; multiplier/shift/bias have `units`
- * entries; input and output do not overlap. Scratch: none.
+ * Preconditions: input holds batches * depth values; bias has `units` entries and
+ * multiplier/shift `units` entries (one each when per_channel = 0); input and output
+ * do not overlap. Scratch: none.
  */
 #ifndef MCU_FC_S8_H
 #define MCU_FC_S8_H
@@ -14,7 +15,7 @@
 MCU_KERNEL void mcu_fc_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *multiplier, const int32_t *shift,
-    int32_t batches, int32_t depth, int32_t units,
+    int32_t batches, int32_t depth, int32_t units, int32_t per_channel,
     int32_t input_offset, int32_t filter_offset, int32_t output_offset,
     int32_t act_min, int32_t act_max)
 {
@@ -27,7 +28,8 @@ MCU_KERNEL void mcu_fc_s8(
                 acc += ((int32_t)w[d] + filter_offset) * ((int32_t)row[d] + input_offset);
             }
             acc += bias[u];
-            acc = mcu_requant(acc, multiplier[u], shift[u]) + output_offset;
+            const int32_t q = per_channel ? u : 0;
+            acc = mcu_requant(acc, multiplier[q], shift[q]) + output_offset;
             *output++ = (int8_t)mcu_clamp(acc, act_min, act_max);
         }
     }

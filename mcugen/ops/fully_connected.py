@@ -49,11 +49,12 @@ def _lower(graph: Graph, op: Op) -> Lowered:
     else:
         # TFLM takes a different path (float32 scale product) for per-tensor weights.
         multiplier, shift = fc_multiplier(x.scale, w.scale, y.scale)
-        multipliers, shifts = [multiplier] * units, [shift] * units
+        multipliers, shifts = [multiplier], [shift]
     act_min, act_max = output_range(op, y)
     bias = optional_in(graph, op, 2)
     bias_values = bias.data.reshape(-1) if bias is not None else np.zeros(units, np.int32)
-    args = dict(batches=batches, depth=depth, units=units, input_offset=-x.zero_point,
+    args = dict(batches=batches, depth=depth, units=units, per_channel=int(len(multipliers) > 1),
+                input_offset=-x.zero_point,
                 filter_offset=-w.zero_point, output_offset=y.zero_point,
                 act_min=act_min, act_max=act_max)
     consts = (
