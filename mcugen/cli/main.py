@@ -45,7 +45,8 @@ def cmd_compile(args) -> int:
     (folder / MARKER).write_text("".join(f"{p.relative_to(folder).as_posix()}\n" for p in written))
     s, board = model.summary, model.board
     print(f"{args.model} -> {folder}/ ({', '.join(sorted(model.files)[:3])}, runtime/)")
-    print(f"  ops        {s.ops} ({s.layers} kernels, {s.ops - s.layers} views), {s.macs:,} MACs")
+    views = s.ops - s.layers
+    print(f"  ops        {s.ops} ({s.layers} kernels, {views} view{'s' if views != 1 else ''}), {s.macs:,} MACs")
     print(f"  peak SRAM  {s.peak_sram_bytes:,} bytes ({_kib(s.peak_sram_bytes)}) of {_kib(board.sram_bytes)} "
           f"on {board.name} ({_pct(s.peak_sram_bytes, board.sram_bytes)})")
     print(f"  flash      {s.flash_bytes:,} bytes ({_kib(s.flash_bytes)}) of {_kib(board.flash_bytes)} "
