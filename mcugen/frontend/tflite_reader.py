@@ -115,6 +115,12 @@ def _read_tensor(model, t, index: int, n_buffers: int, data: bytes) -> Tensor:
     name = (t.Name() or b"").decode(errors="replace") or f"tensor_{index}"
     dtype = _TENSOR_TYPES.get(t.Type(), f"type_{t.Type()}")
     shape = tuple(int(d) for d in _int_vector(t.ShapeAsNumpy()))
+    signature = [int(d) for d in _int_vector(t.ShapeSignatureAsNumpy())]
+    # A free batch dimension (-1 in the signature, 1 in the shape) runs as batch 1, as in
+    # TFLM; any other unknown dimension has no static size to plan memory for.
+    if any(d < 0 for d in shape) or any(d < 0 for d in signature[1:]):
+        raise McugenError(f"tensor {index} ({name}) has a dynamic shape "
+                          f"{signature or list(shape)}; mcugen needs static shapes")
     quant = None
     q = t.Quantization()
     if q is not None and q.ScaleLength() > 0:

@@ -81,3 +81,13 @@ def test_bad_tensor_index_refused(tmp_path):
 def test_verify_refuses_unsupported_model(tmp_path):
     path = write(tmp_path, fc_model(dtype=np.float32).build())
     assert_user_error(mcugen("verify", path, "-n", "3"), "float32")
+
+
+def test_dynamic_shape_refused(tmp_path):
+    b = ModelBuilder()
+    x = b.input((1, -1, 8), scale=0.1, zero_point=0)
+    w = b.const(np.ones((4, 8), np.int8), scale=0.01)
+    y = b.tensor((1, -1, 4), scale=0.1, zero_point=0)
+    b.op("FULLY_CONNECTED", [x, w, -1], [y], keep_num_dims=True)
+    b.output(y)
+    assert_user_error(mcugen("compile", write(tmp_path, b.build()), "--board", "stm32f746"), "dynamic shape")
