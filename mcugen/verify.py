@@ -8,14 +8,18 @@ import numpy as np
 from mcugen.errors import McugenError
 
 
-def tflm_interpreter(model_bytes: bytes):
-    """A tflite-micro interpreter for the model (the oracle; an optional dependency)."""
+def tflm_interpreter(model_bytes: bytes, activation_bytes: int = 0):
+    """A tflite-micro interpreter for the model (the oracle; an optional dependency).
+
+    TFLM's default arena (10x the file size) is too small for models with large
+    activations and few weights, so room for every activation tensor is added."""
     try:
         from tflite_micro.python.tflite_micro import runtime
     except ImportError:
         raise McugenError("verify needs the TFLite Micro interpreter: pip install tflite-micro") from None
     try:
-        return runtime.Interpreter.from_bytes(model_bytes)
+        arena_size = 10 * len(model_bytes) + activation_bytes + 64 * 1024
+        return runtime.Interpreter.from_bytes(model_bytes, arena_size=arena_size)
     except Exception as exc:  # noqa: BLE001 - the oracle's own refusal, reported as such
         raise McugenError(f"the TFLite Micro interpreter cannot load this model: {exc}") from None
 
@@ -56,8 +60,8 @@ class VerifyResult:
 
 def verify_model(compiled, model_bytes: bytes, count: int = 100, seed: int = 0) -> VerifyResult:
     """Run `count` input sets through the generated C and TFLM; count differing bytes."""
-    interpreter = tflm_interpreter(model_bytes)
     graph = compiled.graph
+    interpreter = tflm_interpreter(model_bytes, sum(t.nbytes for t in graph.tensors if not t.is_const))
     shapes = [graph.tensors[t].shape for t in graph.inputs]
     result = VerifyResult(runs=0, compared_values=0, mismatched_values=0, mismatched_runs=0)
     for inputs in test_inputs(shapes, count, seed):
