@@ -1,11 +1,12 @@
-# mcugen: `make demo` runs the bundled example, `make test` the test suite.
+# mcugen: `make demo` runs the bundled example, `make test` the test suite,
+# `make bench` the Cortex-M measurements (needs arm-none-eabi-gcc and qemu-system-arm).
 # Both create .venv and install what they need on first use.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests
+
+bench: $(STAMP)
+	$(PY) bench/bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo_out

@@ -88,8 +88,8 @@ def _harness_values(board: Board) -> dict:
                    for k, v in SEMIHOSTING.items()})
 
 
-def _write_common(board: Board, folder: Path, data_bytes: int) -> list[Path]:
-    """harness.h, startup.c and link.ld for the board; returns the C sources."""
+def _write_common(board: Board, folder: Path, data_bytes: int) -> Path:
+    """harness.h, startup.c and link.ld for the board; returns startup.c."""
     if not board.qemu_machine:
         raise McugenError(f"board {board.name} has no qemu_machine: it is build-only, no firmware")
     flash_bytes = min(board.flash_bytes, QEMU_REGION_BYTES)
@@ -105,7 +105,7 @@ def _write_common(board: Board, folder: Path, data_bytes: int) -> list[Path]:
                       enable_fpu=board.fpu != "none", cpacr_address=_hex(CPACR_ADDRESS),
                       cpacr_fpu_bits=_hex(CPACR_FPU_BITS), vector_count=VECTOR_COUNT,
                       fault_exit_code=FAULT_EXIT_CODE)
-    return [startup]
+    return startup
 
 
 def _gcc(args: list[str], cwd: Path) -> None:
@@ -115,6 +115,11 @@ def _gcc(args: list[str], cwd: Path) -> None:
         first = next((line for line in result.stderr.splitlines() if "error" in line),
                      result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "")
         raise McugenError(f"{GCC} failed in {cwd}: {first}\n{result.stderr}")
+
+
+def model_sources(compiled) -> list[str]:
+    """The C files of the generated folder: {prefix}.c, {prefix}_weights.c and any runtime .c."""
+    return sorted(name for name in compiled.files if name.endswith(".c"))
 
 
 def _link(board: Board, folder: Path, sources: list[str], opt: str, name: str) -> Firmware:
@@ -141,8 +146,7 @@ def build_firmware(compiled, board: str | Board, out_dir, opt: str = "-O2") -> P
             input_file=INPUT_FILE, output_file=OUTPUT_FILE, tick_tag=TICK_TAG, done_tag=DONE_TAG,
             buffers=inputs + outputs, inputs=inputs, outputs=outputs,
             call_args=", ".join(t["name"] for t in inputs + outputs))
-    fw = _link(board, folder, [startup.name, "main.c", f"{prefix}.c", f"{prefix}_weights.c"], opt,
-               prefix)
+    fw = _link(board, folder, [startup.name, "main.c", *model_sources(compiled)], opt, prefix)
     return fw.elf
 
 
@@ -177,8 +181,8 @@ def cross_compile(compiled, board: str | Board, out_dir, opt: str = "-O2") -> li
     folder.mkdir(parents=True, exist_ok=True)
     compiled.write(folder)
     objects = []
-    for source in (f"{compiled.prefix}.c", f"{compiled.prefix}_weights.c"):
-        obj = folder / (Path(source).stem + ".o")
+    for source in model_sources(compiled):
+        obj = folder / (source.replace("/", "_")[:-2] + ".o")
         _gcc([*board.cflags, opt, *WARNINGS, "-c", source, "-o", obj.name], folder)
         objects.append(obj)
     return objects
