@@ -75,6 +75,73 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def _record_output(folder: Path) -> None:
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                   if p.is_file() and p.name != MARKER)
+    (folder / MARKER).write_text("".join(f"{name}\n" for name in files))
+
+
+def cmd_build(args) -> int:
+    import subprocess
+
+    from mcugen.api import compile as compile_model
+    from mcugen.target import build_firmware
+    model = compile_model(args.model, board=args.board, prefix=args.prefix)
+    folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
+    prepare_output(folder, args.force)
+    try:
+        elf = build_firmware(model, model.board, folder, opt=args.opt)
+    finally:
+        _record_output(folder)
+    sizes = subprocess.run(["arm-none-eabi-size", str(elf)], capture_output=True, text=True).stdout
+    text, data, bss = (int(v) for v in sizes.splitlines()[1].split()[:3])
+    print(f"{args.model} -> {elf} ({model.board.name}, {args.opt})")
+    print(f"  flash {text + data:,} bytes (text {text:,} + data {data:,}), RAM {data + bss:,} bytes "
+          f"(arena {model.plan.peak_sram_bytes:,}, I/O buffers and stack included)")
+    return 0
+
+
+def cmd_run(args) -> int:
+    import tempfile
+
+    import numpy as np
+
+    from mcugen.api import compile as compile_model
+    from mcugen.boards import get_board
+    from mcugen.target import build_firmware, run_firmware_batch
+    from mcugen.verify import run_tflm, test_inputs, tflm_interpreter
+    board = get_board(args.board)
+    if not board.qemu_machine:
+        raise McugenError(f"board {board.name} is build-only; run on mps2-an500 or mps2-an386")
+    if args.count < 1:
+        raise McugenError("-n must be at least 1")
+    model = compile_model(args.model, board=board)
+    graph = model.graph
+    sets = list(test_inputs([graph.tensors[t].shape for t in graph.inputs], args.count, args.seed))
+    sizes = [graph.tensors[t].size for t in graph.outputs]
+    with tempfile.TemporaryDirectory(prefix="mcugen-run-") as tmp:
+        elf = build_firmware(model, board, Path(tmp), opt=args.opt)
+        results = run_firmware_batch(elf, board, sets, sizes)
+    interpreter = tflm_interpreter(Path(args.model).read_bytes(),
+                                   sum(t.nbytes for t in graph.tensors if not t.is_const))
+    vs_host = vs_tflm = 0
+    for inputs, (outputs, _) in zip(sets, results):
+        host = model.run(inputs)
+        tflm = run_tflm(interpreter, inputs, len(graph.outputs))
+        for got, h, t in zip(outputs, host, tflm):
+            vs_host += int(np.count_nonzero(got != h.reshape(-1)))
+            vs_tflm += int(np.count_nonzero(got != t.reshape(-1)))
+    counts = [m.instructions for _, m in results]
+    s = model.summary
+    per_mac = f", {max(counts) / s.macs:.2f} per MAC" if s.macs else ""
+    # Counts vary a little with the data (clamps and branches in the kernels).
+    span = f"{min(counts):,}" if min(counts) == max(counts) else f"{min(counts):,} to {max(counts):,}"
+    print(f"{args.model} on {board.name} (QEMU {board.qemu_machine}, {args.opt}): {len(sets)} input sets")
+    print(f"  instructions per inference: {span}{per_mac}")
+    print(f"  mismatches vs host build: {vs_host}, vs TFLite Micro: {vs_tflm}")
+    return 1 if vs_host or vs_tflm else 0
+
+
 def cmd_boards(args) -> int:
     from mcugen.boards import list_boards
     rows = [("board", "core", "SRAM", "flash", "clock", "DSP", "FPU", "")]
@@ -105,6 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--board", default=None, help="board to compile for (no fit check)")
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("build", help="build Cortex-M firmware (model + test harness) for an emulated board")
+    p.add_argument("model", help="int8 .tflite file")
+    p.add_argument("--board", required=True, help="mps2-an500 or mps2-an386")
+    p.add_argument("-o", "--output", help="output folder (default: ./<prefix>_firmware)")
+    p.add_argument("--prefix", help="C symbol prefix (default: from the model file name)")
+    p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty folder mcugen did not create")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("run", help="run the model on an emulated Cortex-M (QEMU): outputs and instructions")
+    p.add_argument("model", help="int8 .tflite file")
+    p.add_argument("--board", default="mps2-an500", help="mps2-an500 (default, Cortex-M7) or mps2-an386 (M4)")
+    p.add_argument("-n", "--count", type=int, default=3, help="input sets (default 3)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
+    p.set_defaults(func=cmd_run)
     p = sub.add_parser("boards", help="list the known boards")
     p.set_defaults(func=cmd_boards)
     return parser

@@ -1,0 +1,40 @@
+"""`mcugen build` and `mcugen run` on the emulated boards."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.cli.test_cli import assert_user_error, mcugen
+from tests.helpers import ROOT
+
+DIGITS = ROOT / "examples" / "digits" / "digits_int8.tflite"
+missing = [tool for tool in ("arm-none-eabi-gcc", "qemu-system-arm") if shutil.which(tool) is None]
+pytestmark = pytest.mark.skipif(bool(missing), reason=f"{' and '.join(missing)} not installed")
+
+
+def test_build_writes_elf_and_sizes(tmp_path):
+    out = tmp_path / "fw"
+    result = mcugen("build", DIGITS, "--board", "mps2-an500", "-o", out, "--prefix", "digits")
+    assert result.returncode == 0, result.stderr
+    assert (out / "digits.elf").is_file() and (out / "digits.c").is_file()
+    assert "flash" in result.stdout and "arena 1,536" in result.stdout
+    # Our own folder: a second build may replace it without --force.
+    assert mcugen("build", DIGITS, "--board", "mps2-an500", "-o", out, "--prefix", "digits").returncode == 0
+
+
+def test_build_refuses_foreign_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert_user_error(mcugen("build", DIGITS, "--board", "mps2-an500", "-o", tmp_path), "--force")
+
+
+@pytest.mark.parametrize("board", ["mps2-an500", "mps2-an386"])
+def test_run_matches_host_and_tflm(board):
+    result = mcugen("run", DIGITS, "--board", board, "-n", "3")
+    assert result.returncode == 0, result.stderr
+    assert "mismatches vs host build: 0, vs TFLite Micro: 0" in result.stdout
+    assert "instructions per inference" in result.stdout
+
+
+def test_run_refuses_build_only_board():
+    assert_user_error(mcugen("run", DIGITS, "--board", "stm32f746"), "build-only")
