@@ -5,7 +5,7 @@ import pytest
 
 from tests.builder import ModelBuilder
 from tests.helpers import assert_bit_exact
-from tests.ops.models import Act, add_model, conv_layer, input_act
+from tests.ops.models import add_model, conv_layer, input_act
 
 # id: (shape, input 1 scale, input 2 scale, activation, output scale or None for the sum's range)
 CASES = {
