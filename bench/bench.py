@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import mcugen  # noqa: E402
 from mcugen.errors import McugenError  # noqa: E402
 from mcugen.target import build_firmware, run_firmware_batch  # noqa: E402
+from mcugen.target.sizes import flash_split  # noqa: E402
 
 SHARED_MODELS = ROOT.parent / "shared" / "models"
 DIGITS = ROOT / "examples" / "digits" / "digits_int8.tflite"
@@ -39,11 +39,6 @@ TFLM_MIN_ARENA = {
     "micro_speech_quantized": 7_584,
     "hello_world_int8": 1_936,
 }
-# Harness symbols in the ELF that are not the model: startup, main, semihosting, libc.
-HARNESS_SYMBOLS = {"Reset_Handler", "Fault_Handler", "mcugen_vectors", "mcugen_exit", "main",
-                   "memcpy", "memset", "memmove"}
-
-
 def tflm_min_arena(path: Path) -> int | None:
     """The README figure, or the same bisection (to 16 bytes) for models not listed there."""
     if path.stem in TFLM_MIN_ARENA:
@@ -77,28 +72,6 @@ def tflm_min_arena(path: Path) -> int | None:
     return high
 
 
-def flash_split(elf: Path, prefix: str) -> dict:
-    """text/rodata of the ELF split into weights ({prefix}_t*, {prefix}_op*), model code, harness."""
-    size = subprocess.run(["arm-none-eabi-size", "-A", str(elf)], capture_output=True, text=True,
-                          check=True).stdout
-    sections = {parts[0]: int(parts[1]) for parts in (l.split() for l in size.splitlines())
-                if len(parts) >= 3 and parts[0].startswith(".") and parts[1].isdigit()}
-    flash = sections.get(".text", 0) + sections.get(".ARM.exidx", 0) + sections.get(".data", 0)
-    nm = subprocess.run(["arm-none-eabi-nm", "--size-sort", "-S", str(elf)], capture_output=True,
-                        text=True, check=True).stdout
-    weight_re = re.compile(rf"^{re.escape(prefix)}_(t\d+|op\d+_\w+)$")
-    weights = harness = 0
-    for line in nm.splitlines():
-        parts = line.split()
-        if len(parts) != 4 or parts[2] in "bBdD":
-            continue
-        if weight_re.match(parts[3]):
-            weights += int(parts[1], 16)
-        elif parts[3] in HARNESS_SYMBOLS:
-            harness += int(parts[1], 16)
-    return dict(flash=flash, weights=weights, harness=harness, code=flash - weights - harness)
-
-
 def bench_model(path: Path, work: Path) -> dict:
     row = dict(model=path.stem)
     compiled = mcugen.compile(path, board=BOARDS["m7"])
@@ -112,8 +85,12 @@ def bench_model(path: Path, work: Path) -> dict:
     for key, board in BOARDS.items():
         elf = build_firmware(compiled, board, work / f"{path.stem}_{board}")
         if key == "m7":
-            row.update(flash_split(elf, compiled.prefix))
+            split = flash_split(elf, compiled.prefix)
+            row.update(flash=split.flash, weights=split.weights, model_code=split.model_code,
+                       kernels=split.kernels, harness=split.harness)
         [(outputs, measurement)] = run_firmware_batch(elf, board, [inputs], sizes)
+        if key == "m7":
+            row.update(stack=measurement.stack_bytes, sram_total=summary.peak_sram_bytes + measurement.stack_bytes)
         if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
             raise McugenError(f"{path.name}: output on {board} differs from the host build")
         row[f"{key}_instructions"] = measurement.instructions
@@ -121,9 +98,11 @@ def bench_model(path: Path, work: Path) -> dict:
     return row
 
 
-COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("SRAM", "peak_sram", "{:,}"),
+COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_sram", "{:,}"),
+           ("stack", "stack", "{:,}"), ("SRAM", "sram_total", "{:,}"),
            ("TFLM arena", "tflm_arena", "{:,}"), ("flash", "flash", "{:,}"),
-           ("weights", "weights", "{:,}"), ("code", "code", "{:,}"), ("harness", "harness", "{:,}"),
+           ("weights", "weights", "{:,}"), ("code", "model_code", "{:,}"), ("kernels", "kernels", "{:,}"),
+           ("harness", "harness", "{:,}"),
            ("M7 instr", "m7_instructions", "{:,}"), ("M7 i/MAC", "m7_per_mac", "{:.2f}"),
            ("M4 instr", "m4_instructions", "{:,}"), ("M4 i/MAC", "m4_per_mac", "{:.2f}")]
 
@@ -151,10 +130,12 @@ def main() -> int:
             except McugenError as exc:
                 print(f"{path.name}: skipped: {exc}", file=sys.stderr)
     print(table(rows))
-    print("\nSRAM: mcugen's planned arena (bytes); TFLM arena: TFLM's minimum arena_size; flash: "
-          "ELF .text+.data on mps2-an500 (-O2), split into weights, model code and the test "
-          "harness (startup, main, memcpy); instr: instructions per inference counted by QEMU "
-          "(-icount, +-40), random int8 input.")
+    print("\narena: mcugen's planned arena (activations + kernel scratch, bytes); stack: invoke's "
+          "stack high-water mark on mps2-an500 (painted); SRAM = arena + stack; TFLM arena: TFLM's "
+          "minimum arena_size (its stack not included); flash: ELF .text+.data on mps2-an500 (-O2) "
+          "split into weights, model code (invoke with inlined kernels), out-of-line kernels and "
+          "the test harness (startup, main, semihosting, libc); instr: instructions per inference "
+          "counted by QEMU (-icount, +-40), random int8 input.")
     out = Path(__file__).resolve().parent / "results.json"
     out.write_text(json.dumps(dict(boards=BOARDS, opt="-O2", rows=rows), indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)} in {time.time() - started:.1f} s")

@@ -82,10 +82,9 @@ def _record_output(folder: Path) -> None:
 
 
 def cmd_build(args) -> int:
-    import subprocess
-
     from mcugen.api import compile as compile_model
     from mcugen.target import build_firmware
+    from mcugen.target.sizes import flash_split
     model = compile_model(args.model, board=args.board, prefix=args.prefix)
     folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
     prepare_output(folder, args.force)
@@ -93,11 +92,12 @@ def cmd_build(args) -> int:
         elf = build_firmware(model, model.board, folder, opt=args.opt)
     finally:
         _record_output(folder)
-    sizes = subprocess.run(["arm-none-eabi-size", str(elf)], capture_output=True, text=True).stdout
-    text, data, bss = (int(v) for v in sizes.splitlines()[1].split()[:3])
+    split = flash_split(elf, model.prefix)
     print(f"{args.model} -> {elf} ({model.board.name}, {args.opt})")
-    print(f"  flash {text + data:,} bytes (text {text:,} + data {data:,}), RAM {data + bss:,} bytes "
-          f"(arena {model.plan.peak_sram_bytes:,}, I/O buffers and stack included)")
+    print(f"  flash {split.flash:,} bytes: weights {split.weights:,}, model code {split.model_code:,}, "
+          f"kernels {split.kernels:,}, harness {split.harness:,}")
+    print(f"  static RAM {split.ram_static:,} bytes (arena {model.plan.peak_sram_bytes:,} and the "
+          f"harness's I/O buffers) + stack (`mcugen run` measures it)")
     return 0
 
 
@@ -132,12 +132,15 @@ def cmd_run(args) -> int:
             vs_host += int(np.count_nonzero(got != h.reshape(-1)))
             vs_tflm += int(np.count_nonzero(got != t.reshape(-1)))
     counts = [m.instructions for _, m in results]
+    stack = max(m.stack_bytes for _, m in results)
     s = model.summary
     per_mac = f", {max(counts) / s.macs:.2f} per MAC" if s.macs else ""
     # Counts vary a little with the data (clamps and branches in the kernels).
     span = f"{min(counts):,}" if min(counts) == max(counts) else f"{min(counts):,} to {max(counts):,}"
     print(f"{args.model} on {board.name} (QEMU {board.qemu_machine}, {args.opt}): {len(sets)} input sets")
     print(f"  instructions per inference: {span}{per_mac}")
+    print(f"  SRAM: arena {model.plan.peak_sram_bytes:,} + stack {stack:,} (measured) = "
+          f"{model.plan.peak_sram_bytes + stack:,} bytes")
     print(f"  mismatches vs host build: {vs_host}, vs TFLite Micro: {vs_tflm}")
     return 1 if vs_host or vs_tflm else 0
 

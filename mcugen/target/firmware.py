@@ -51,6 +51,7 @@ INPUT_FILE = "input.bin"
 OUTPUT_FILE = "output.bin"
 TICK_TAG = "mcugen-ticks"
 DONE_TAG = "mcugen-done"
+STACK_PAINT = 0x5AC3_5AC3  # pattern painted over the free stack before invoke
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def build_firmware(compiled, board: str | Board, out_dir, opt: str = "-O2") -> P
     startup = _write_common(board, folder, data_bytes)
     _render("main.c.j2", folder / "main.c", prefix=prefix, board_name=board.name,
             input_file=INPUT_FILE, output_file=OUTPUT_FILE, tick_tag=TICK_TAG, done_tag=DONE_TAG,
-            buffers=inputs + outputs, inputs=inputs, outputs=outputs,
+            stack_paint=_hex(STACK_PAINT), buffers=inputs + outputs, inputs=inputs, outputs=outputs,
             call_args=", ".join(t["name"] for t in inputs + outputs))
     fw = _link(board, folder, [startup.name, "main.c", *model_sources(compiled)], opt, prefix)
     return fw.elf

@@ -29,6 +29,7 @@ class Measurement:
     ticks: int
     empty_ticks: int
     instructions_per_tick: float
+    stack_bytes: int = 0  # stack high-water mark of invoke (painting), 0 if not measured
 
     @property
     def instructions(self) -> int:
@@ -88,12 +89,12 @@ def run_firmware_batch(elf, board: str | Board, input_sets: list[list[np.ndarray
         raise McugenError(f"firmware {elf} ran {len(ticks)} of {len(input_sets)} input sets "
                           f"and wrote {data.size} of {per_set * len(input_sets)} output bytes")
     results = []
-    for n, (t, empty) in enumerate(ticks):
+    for n, (t, empty, stack) in enumerate(ticks):
         chunk, outputs, at = data[n * per_set:(n + 1) * per_set], [], 0
         for size in output_sizes:
             outputs.append(chunk[at:at + size].copy())
             at += size
-        results.append((outputs, Measurement(int(t), int(empty), per_tick)))
+        results.append((outputs, Measurement(int(t), int(empty), per_tick, int(stack))))
     return results
 
 

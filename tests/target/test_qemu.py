@@ -1,6 +1,7 @@
 """The generated C on emulated Cortex-M (QEMU mps2): bit-exact outputs and instruction counts."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -152,3 +153,46 @@ def test_missing_qemu_is_a_one_line_error(monkeypatch, tmp_path):
     with pytest.raises(McugenError, match="qemu-system-arm not found") as info:
         run_firmware(elf, M7, [np.zeros(1, np.int8)])
     assert "\n" not in str(info.value)
+
+
+def test_stack_painting_measures_a_known_frame(tmp_path):
+    """An invoke whose frame holds a 2,000-byte local array reads back 2,000 + a few bytes."""
+    compiled = mcugen.compile(DIGITS, board=M7)
+    size = compiled.graph.tensors[compiled.graph.outputs[0]].size
+    fake = f"""#include <string.h>
+#include "{compiled.prefix}.h"
+int {compiled.prefix}_invoke(const int8_t *input0, int8_t *output0)
+{{
+    volatile uint8_t frame[2000];
+    for (unsigned i = 0; i < sizeof frame; i++) {{
+        frame[i] = (uint8_t)i;
+    }}
+    memset(output0, input0[0], {size});
+    return frame[7] - 7;
+}}
+"""
+    compiled = dataclasses.replace(compiled, files={**compiled.files, f"{compiled.prefix}.c": fake})
+    elf = build_firmware(compiled, M7, tmp_path)
+    shape = compiled.graph.tensors[compiled.graph.inputs[0]].shape
+    [(_, first), (_, second)] = run_firmware_batch(
+        elf, M7, [[np.full(shape, 3, np.int8)]] * 2, [size])
+    assert 2000 <= first.stack_bytes <= 2000 + 64, first
+    assert second.stack_bytes == first.stack_bytes
+
+
+def test_model_stack_is_measured_and_small(tmp_path):
+    compiled = mcugen.compile(DIGITS, board=M7)
+    elf = build_firmware(compiled, M7, tmp_path)
+    [(_, measurement)] = run_firmware_batch(elf, M7, input_sets(compiled)[:1], output_sizes(compiled))
+    assert 0 < measurement.stack_bytes < 4096, measurement
+
+
+def test_flash_split_adds_up(tmp_path):
+    from mcugen.api import _const_bytes
+    from mcugen.target.sizes import flash_split
+    compiled = mcugen.compile(DIGITS, board=M7)
+    split = flash_split(build_firmware(compiled, M7, tmp_path), compiled.prefix)
+    assert split.weights == _const_bytes(compiled.plan)  # every const array, nothing else
+    assert split.model_code > 0 and split.harness > 0
+    assert split.weights + split.model_code + split.kernels + split.harness == split.flash
+    assert split.ram_static >= compiled.plan.peak_sram_bytes
