@@ -1,4 +1,4 @@
-"""mcugen compile | verify | boards."""
+"""mcugen compile | verify | inspect | build | run | boards."""
 from __future__ import annotations
 
 import argparse
@@ -145,6 +145,16 @@ def cmd_run(args) -> int:
     return 1 if vs_host or vs_tflm else 0
 
 
+def cmd_inspect(args) -> int:
+    from mcugen.boards import get_board
+    from mcugen.frontend import load_tflite
+    from mcugen.inspect_model import format_report, inspect_graph
+    board = get_board(args.board) if args.board else None
+    report = inspect_graph(load_tflite(args.model), board=board)
+    print("\n".join(format_report(report, args.model)))
+    return 0 if not report.unsupported and not report.verdict_problem else 1
+
+
 def cmd_boards(args) -> int:
     from mcugen.boards import list_boards
     rows = [("board", "core", "SRAM", "flash", "clock", "DSP", "FPU", "")]
@@ -190,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("inspect", help="print the graph (ops, shapes, dtypes, quantization) and what "
+                                       "mcugen cannot compile")
+    p.add_argument("model", help=".tflite file")
+    p.add_argument("--board", default=None, help="also check that the model fits this board")
+    p.set_defaults(func=cmd_inspect)
     p = sub.add_parser("boards", help="list the known boards")
     p.set_defaults(func=cmd_boards)
     return parser

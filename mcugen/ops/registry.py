@@ -58,6 +58,12 @@ def spec_for(op: Op) -> OpSpec:
     """The registry entry for an op, or a McugenError naming the op and its index."""
     spec = REGISTRY.get(op.kind)
     if spec is None:
-        raise McugenError(f"op {op.index} is {op.kind}, which mcugen does not support yet "
-                          f"(supported: {', '.join(sorted(REGISTRY))})")
+        raise McugenError(unsupported_message(op))
     return spec
+
+
+def unsupported_message(op: Op, layer: str = "") -> str:
+    """The one-line refusal of an op kind mcugen has no registry entry for."""
+    where = f", layer '{layer}'" if layer else ""
+    return (f"op {op.index} ({op.kind}{where}) is not supported yet by mcugen "
+            f"(supported: {', '.join(sorted(REGISTRY))})")

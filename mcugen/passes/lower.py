@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mcugen.errors import McugenError
-from mcugen.ir import Graph
-from mcugen.ops import spec_for
+from mcugen.ir import Graph, Op
+from mcugen.ops import REGISTRY, spec_for
+from mcugen.ops.registry import unsupported_message
 
 
 def check_supported(graph: Graph) -> None:
@@ -19,6 +20,8 @@ def check_supported(graph: Graph) -> None:
             raise McugenError(f"graph input/output '{tensor.name}' is a constant tensor")
     produced = set(graph.inputs)
     for op in graph.ops:
+        if op.kind not in REGISTRY:
+            raise McugenError(unsupported_message(op, layer_name(graph, op)))
         spec = spec_for(op)
         for t in op.inputs:
             tensor = graph.tensor(t)
@@ -36,6 +39,12 @@ def check_supported(graph: Graph) -> None:
     for t in graph.outputs:
         if t not in produced:
             raise McugenError(f"graph output '{graph.tensors[t].name}' is never computed")
+
+
+def layer_name(graph: Graph, op: Op) -> str:
+    """A layer's name as the converter left it: the name of the op's first output tensor."""
+    name = graph.tensors[op.outputs[0]].name if op.outputs else ""
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 def lower_ops(graph: Graph) -> Graph:
