@@ -63,6 +63,21 @@ OP_OPTIONS = {
     "PAD": ("PadOptions", []),
     "QUANTIZE": ("QuantizeOptions", []),
     "DEQUANTIZE": ("DequantizeOptions", []),
+    "PADV2": ("PadV2Options", []),
+    "TRANSPOSE": ("TransposeOptions", []),
+    "RESIZE_NEAREST_NEIGHBOR": ("ResizeNearestNeighborOptions",
+                                [_field("align_corners", BOOL, False),
+                                 _field("half_pixel_centers", BOOL, False)]),
+    "RESIZE_BILINEAR": ("ResizeBilinearOptions", [_field("align_corners", BOOL, False),
+                                                  _field("half_pixel_centers", BOOL, False)]),
+    "STRIDED_SLICE": ("StridedSliceOptions",
+                      [_field(f"{m}_mask", INT, 0) for m in
+                       ("begin", "end", "ellipsis", "new_axis", "shrink_axis")]
+                      + [_field("offset", BOOL, False)]),
+    "SPLIT": ("SplitOptions", [_field("num_splits", INT, 1)]),
+    "SPLIT_V": ("SplitVOptions", [_field("num_splits", INT, 1)]),
+    "SPACE_TO_DEPTH": ("SpaceToDepthOptions", [_field("block_size", INT, 2)]),
+    "DEPTH_TO_SPACE": ("DepthToSpaceOptions", [_field("block_size", INT, 2)]),
     # The schema has no options tables for these.
     "LOGISTIC": (None, []),
     "TANH": (None, []),

@@ -80,16 +80,17 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
                                    nbytes=const.values.size * (1 if const.ctype == "int8_t" else 4)))
             names[const.role] = symbols_by_tensor[key]
         headers.add(lowered.kernel)
-        out_t = graph.tensors[op.outputs[0]]
         in_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape))
                                for t in op.inputs if t >= 0 and not graph.tensors[t].is_const)
-        comment = f"op {index}: {op.kind} {in_shapes} -> {'x'.join(map(str, out_t.shape))}"
+        out_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape)) for t in op.outputs)
+        comment = f"op {index}: {op.kind} {in_shapes} -> {out_shapes}"
         template = _ENV.get_template(f"ops/{spec_for(op).template}.c.j2")
         layers.append(template.render(
             comment=comment, function=lowered.function,
             inputs=[f"arena + {plan.offsets[t]}" for t in op.inputs
                     if t >= 0 and not graph.tensors[t].is_const],
             output=f"arena + {plan.offsets[op.outputs[0]]}",
+            outputs=[f"arena + {plan.offsets[t]}" for t in op.outputs],
             consts=names, a={k: c_int(v) for k, v in lowered.args.items()}).rstrip("\n"))
     kernels = kernel_files(headers)
     context = dict(
