@@ -33,7 +33,7 @@ def check_supported(graph: Graph) -> None:
                 raise McugenError(f"op {op.index} ({op.kind}) writes tensor "
                                   f"'{graph.tensors[t].name}', which already has a value")
             produced.add(t)
-        if len(op.outputs) != 1:
+        if len(op.outputs) != 1 and not spec.extra.get("multi_output", False):
             raise McugenError(f"op {op.index} ({op.kind}) has {len(op.outputs)} outputs; expected 1")
         spec.check(graph, op)
     for t in graph.outputs:
