@@ -20,7 +20,9 @@ from mcugen.planner import Plan, plan_memory
 # Rough Cortex-M code size of each kernel family at -O2 (thumb-2), plus per-layer call
 # overhead; the real figure comes from arm-none-eabi-size once the firmware is built.
 CODE_BYTES_ESTIMATE = {"mcu_conv2d_s8.h": 700, "mcu_dwconv2d_s8.h": 700, "mcu_fc_s8.h": 300,
-                       "mcu_pool2d_s8.h": 700, "mcu_add_s8.h": 300, "mcu_softmax_s8.h": 1200}
+                       "mcu_pool2d_s8.h": 700, "mcu_add_s8.h": 300, "mcu_softmax_s8.h": 1200,
+                       "mcu_lut_s8.h": 100, "mcu_mul_s8.h": 300, "mcu_sub_s8.h": 400, "mcu_maxmin_s8.h": 300,
+                       "mcu_prelu_s8.h": 400, "mcu_log_softmax_s8.h": 1400, "mcu_add_broadcast_s8.h": 400}
 CODE_BYTES_PER_LAYER = 64
 CODE_BYTES_BASE = 256
 _PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
