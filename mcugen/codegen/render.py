@@ -19,6 +19,8 @@ _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_b
                           lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=jinja2.StrictUndefined)
 VALUES_PER_LINE = 16
+# op kind -> (template, kernel header) of its in-place variant
+INPLACE_VARIANT = {"DEPTHWISE_CONV_2D": ("dwconv2d_inplace", "mcu_dwconv2d_inplace_s8.h")}
 _INCLUDE = re.compile(r'^#include "([^"]+)"', re.M)
 
 
@@ -38,13 +40,20 @@ def _const_lines(values: np.ndarray) -> list[str]:
             for i in range(0, len(flat), VALUES_PER_LINE)]
 
 
+# C type of each graph input/output dtype: int8, or float32 at a QUANTIZE/DEQUANTIZE interface
+IO_CTYPES = {"int8": "int8_t", "float32": "float"}
+
+
 def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) -> dict:
     t = plan.graph.tensors[tensor_index]
+    quantized = t.dtype == "int8"
     return dict(kind=kind, position=position, name=t.name, arg=f"{kind}{position}",
-                macro=f"{prefix.upper()}_{kind.upper()}{position}", size=t.size,
+                macro=f"{prefix.upper()}_{kind.upper()}{position}", size=t.size, nbytes=t.nbytes,
+                ctype=IO_CTYPES[t.dtype], dtype=t.dtype, quantized=quantized,
                 rank=len(t.shape), dims=", ".join(str(d) for d in t.shape),
-                shape_text="x".join(str(d) for d in t.shape), scale=c_float(t.scale),
-                zero_point=t.zero_point, offset=plan.offsets[tensor_index])
+                shape_text="x".join(str(d) for d in t.shape),
+                scale=c_float(t.scale) if quantized else "", zero_point=t.zero_point if quantized else 0,
+                offset=plan.offsets[tensor_index])
 
 
 def kernel_files(headers: set[str]) -> list[str]:
@@ -66,6 +75,8 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
     for index in plan.schedule:
         op = graph.ops[index]
         lowered = op.params["lowered"]
+        if index in plan.inplace:  # the in-place kernel takes the portable layout and args
+            lowered = spec_for(op).lower(graph, op)
         names = {}
         for const in lowered.consts:
             key = const.tensor if const.tensor is not None else (index, const.role)
@@ -79,17 +90,21 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
                                    lines=_const_lines(const.values), comment=source,
                                    nbytes=const.values.size * (1 if const.ctype == "int8_t" else 4)))
             names[const.role] = symbols_by_tensor[key]
-        headers.add(lowered.kernel)
+        template_name, kernel = spec_for(op).template, lowered.kernel
+        if index in plan.inplace:
+            template_name, kernel = INPLACE_VARIANT[op.kind]
+        headers.add(kernel)
         in_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape))
                                for t in op.inputs if t >= 0 and not graph.tensors[t].is_const)
         out_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape)) for t in op.outputs)
         comment = f"op {index}: {op.kind} {in_shapes} -> {out_shapes}"
-        template = _ENV.get_template(f"ops/{spec_for(op).template}.c.j2")
+        template = _ENV.get_template(f"ops/{template_name}.c.j2")
+        scratch = f"arena + {plan.scratch[index][0]}" if index in plan.scratch else "0"
         layers.append(template.render(
             comment=comment, function=lowered.function,
             inputs=[f"arena + {plan.offsets[t]}" for t in op.inputs
                     if t >= 0 and not graph.tensors[t].is_const],
-            output=f"arena + {plan.offsets[op.outputs[0]]}",
+            output=f"arena + {plan.offsets[op.outputs[0]]}", scratch=scratch,
             outputs=[f"arena + {plan.offsets[t]}" for t in op.outputs],
             consts=names, a={k: c_int(v) for k, v in lowered.args.items()}).rstrip("\n"))
     kernels = kernel_files(headers)
