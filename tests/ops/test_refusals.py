@@ -92,10 +92,11 @@ def conv_int16_model():
 
 
 def add_broadcast():
+    """5-D broadcasting: TFLM's int8 broadcast ADD stops at 4-D, and so does mcugen."""
     b = ModelBuilder()
-    x1 = b.input((1, 4, 4, 3), scale=0.05, zero_point=0)
-    x2 = b.input((1, 1, 1, 3), scale=0.05, zero_point=0)
-    y = b.output(b.tensor((1, 4, 4, 3), scale=0.1, zero_point=0))
+    x1 = b.input((2, 1, 4, 4, 3), scale=0.05, zero_point=0)
+    x2 = b.input((1, 2, 1, 1, 3), scale=0.05, zero_point=0)
+    y = b.output(b.tensor((2, 2, 4, 4, 3), scale=0.1, zero_point=0))
     b.op("ADD", [x1, x2], [y])
     return b.build()
 
