@@ -23,6 +23,9 @@ CODE_BYTES_ESTIMATE = {"mcu_conv2d_s8.h": 700, "mcu_dwconv2d_s8.h": 700, "mcu_fc
                        "mcu_pool2d_s8.h": 700, "mcu_add_s8.h": 300, "mcu_softmax_s8.h": 1200,
                        "mcu_lut_s8.h": 100, "mcu_mul_s8.h": 300, "mcu_sub_s8.h": 400, "mcu_maxmin_s8.h": 300,
                        "mcu_prelu_s8.h": 400, "mcu_log_softmax_s8.h": 1400, "mcu_add_broadcast_s8.h": 400}
+# data movement, MEAN, resize and the float interface (issue 6)
+CODE_BYTES_ESTIMATE.update({"mcu_copy_s8.h": 250, "mcu_mean_s8.h": 300, "mcu_resize_s8.h": 500,
+                            "mcu_quantize.h": 250})
 CODE_BYTES_PER_LAYER = 64
 CODE_BYTES_BASE = 256
 _PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -32,13 +32,48 @@ def run_tflm(interpreter, inputs: list[np.ndarray], n_outputs: int = 1) -> list[
     return [np.array(interpreter.get_output(i), copy=True) for i in range(n_outputs)]
 
 
-def test_inputs(shapes, count: int, seed: int = 0):
-    """count input sets: all -128, all 127, random extremes, then uniform random int8."""
+def float_input_range(graph, tensor_index: int) -> tuple[float, float]:
+    """The real range a float32 graph input is quantized into (by the QUANTIZE reading it)."""
+    for op in graph.ops:
+        if tensor_index in op.inputs and op.kind == "QUANTIZE":
+            y = graph.tensors[op.outputs[0]]
+            return y.scale * (-128 - y.zero_point), y.scale * (127 - y.zero_point)
+    return -1.0, 1.0
+
+
+def _float_set(rng, shape, n: int, lo: float, hi: float) -> np.ndarray:
+    """Floats for set n: far below, far above, special values, then spread over the range.
+
+    Far outside the range must clamp as TFLM does (including its int32 conversion of huge
+    values); the quantization step's half-way points check the rounding of ties."""
+    span = hi - lo
+    step = span / 255
+    if n == 0:
+        return np.full(shape, -3e38, np.float32)
+    if n == 1:
+        return np.full(shape, 3e38, np.float32)
+    if n == 2:
+        special = np.array([lo, hi, lo - span, hi + span, 0.0, -0.0, 1e10, -1e10, 2.2e9 * step,
+                            -2.2e9 * step, np.inf, -np.inf, np.nan, lo - step / 2, hi + step / 2,
+                            np.float32(1e-40)], np.float32)
+        return rng.choice(special, size=shape)
+    values = rng.uniform(lo - span / 2, hi + span / 2, size=shape)
+    ties = (np.round(values / step) + 0.5) * step  # near the rounding boundaries
+    return np.where(rng.random(size=shape) < 0.3, ties, values).astype(np.float32)
+
+
+def test_inputs(shapes, count: int, seed: int = 0, float_ranges=None):
+    """count input sets: all -128, all 127, random extremes, then uniform random int8.
+
+    float_ranges: per input, None for int8 or the (lo, hi) real range of a float32 input."""
     rng = np.random.default_rng(seed)
+    float_ranges = float_ranges or [None] * len(shapes)
     for n in range(count):
         batch = []
-        for shape in shapes:
-            if n == 0:
+        for shape, real_range in zip(shapes, float_ranges):
+            if real_range is not None:
+                batch.append(_float_set(rng, shape, n, *real_range))
+            elif n == 0:
                 batch.append(np.full(shape, -128, np.int8))
             elif n == 1:
                 batch.append(np.full(shape, 127, np.int8))
@@ -47,6 +82,15 @@ def test_inputs(shapes, count: int, seed: int = 0):
             else:
                 batch.append(rng.integers(-128, 128, size=shape, dtype=np.int8))
         yield batch
+
+
+def differing_values(expected: np.ndarray, got: np.ndarray) -> int:
+    """Values whose bytes differ (float outputs compared bit for bit, no tolerance)."""
+    if expected.dtype != got.dtype or expected.size != got.size:
+        return max(expected.size, got.size)
+    unsigned = np.dtype(f"u{expected.dtype.itemsize}")
+    return int(np.count_nonzero(np.ascontiguousarray(expected).reshape(-1).view(unsigned)
+                                != np.ascontiguousarray(got).reshape(-1).view(unsigned)))
 
 
 @dataclass
@@ -63,15 +107,17 @@ def verify_model(compiled, model_bytes: bytes, count: int = 100, seed: int = 0) 
     graph = compiled.graph
     interpreter = tflm_interpreter(model_bytes, sum(t.nbytes for t in graph.tensors if not t.is_const))
     shapes = [graph.tensors[t].shape for t in graph.inputs]
+    float_ranges = [float_input_range(graph, t) if graph.tensors[t].dtype == "float32" else None
+                    for t in graph.inputs]
     result = VerifyResult(runs=0, compared_values=0, mismatched_values=0, mismatched_runs=0)
-    for inputs in test_inputs(shapes, count, seed):
+    for inputs in test_inputs(shapes, count, seed, float_ranges):
         expected = run_tflm(interpreter, inputs, len(graph.outputs))
         got = compiled.run(inputs)
         result.runs += 1
         diff = 0
         for e, g in zip(expected, got):
             result.compared_values += e.size
-            diff += int(np.count_nonzero(e.reshape(-1) != g.reshape(-1)))
+            diff += differing_values(e, g)
         if len(expected) != len(got):
             diff += 1
         if diff and not result.first_mismatch:

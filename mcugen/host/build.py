@@ -13,6 +13,7 @@ from mcugen.planner import Plan
 
 WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
 SANITIZE = ["-fsanitize=undefined", "-fno-sanitize-recover=all"]
+C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.float32): "float"}
 
 
 def host_compiler() -> list[str]:
@@ -39,28 +40,30 @@ class HostModel:
         graph = plan.graph
         self.input_shapes = [graph.tensors[t].shape for t in graph.inputs]
         self.output_shapes = [graph.tensors[t].shape for t in graph.outputs]
-        args = [f"const int8_t *input{i}" for i in range(len(self.input_shapes))]
-        args += [f"int8_t *output{i}" for i in range(len(self.output_shapes))]
+        # int8, or float32 at a QUANTIZE/DEQUANTIZE interface
+        self.input_dtypes = [np.dtype(graph.tensors[t].dtype) for t in graph.inputs]
+        self.output_dtypes = [np.dtype(graph.tensors[t].dtype) for t in graph.outputs]
+        args = [f"const {C_TYPES[d]} *input{i}" for i, d in enumerate(self.input_dtypes)]
+        args += [f"{C_TYPES[d]} *output{i}" for i, d in enumerate(self.output_dtypes)]
         self._ffi = cffi.FFI()
         self._ffi.cdef(f"int {prefix}_invoke({', '.join(args)});")
         self._lib = self._ffi.dlopen(str(library))
         self._invoke = getattr(self._lib, f"{prefix}_invoke")
 
     def run(self, inputs) -> list[np.ndarray]:
-        """One inference; inputs are int8 arrays (or one array) of the model's input shapes."""
+        """One inference; inputs are arrays (or one array) of the model's input shapes and types."""
         if isinstance(inputs, np.ndarray):
             inputs = [inputs]
         if len(inputs) != len(self.input_shapes):
             raise ValueError(f"model takes {len(self.input_shapes)} inputs, got {len(inputs)}")
         in_arrays = []
-        for array, shape in zip(inputs, self.input_shapes):
-            array = np.ascontiguousarray(array, dtype=np.int8)
+        for array, shape, dtype in zip(inputs, self.input_shapes, self.input_dtypes):
+            array = np.ascontiguousarray(array, dtype=dtype)
             if array.size != int(np.prod(shape)):
                 raise ValueError(f"input of {array.size} values, model expects shape {shape}")
             in_arrays.append(array)
-        outputs = [np.zeros(shape, np.int8) for shape in self.output_shapes]
-        pointers = [self._ffi.from_buffer("int8_t[]", a) for a in in_arrays]
-        pointers += [self._ffi.from_buffer("int8_t[]", a) for a in outputs]
+        outputs = [np.zeros(shape, dtype) for shape, dtype in zip(self.output_shapes, self.output_dtypes)]
+        pointers = [self._ffi.from_buffer(f"{C_TYPES[a.dtype]}[]", a) for a in in_arrays + outputs]
         status = self._invoke(*pointers)
         if status != 0:
             raise RuntimeError(f"invoke returned {status}")

@@ -9,13 +9,33 @@ from mcugen.ops import REGISTRY, spec_for
 from mcugen.ops.registry import unsupported_message
 
 
+def _check_interface_type(graph: Graph, t: int) -> None:
+    """int8 graph inputs/outputs, or float32 ones that only feed QUANTIZE / come from DEQUANTIZE."""
+    tensor = graph.tensors[t]
+    if tensor.dtype == "int8":
+        return
+    if tensor.dtype == "float32":
+        readers = [op for op in graph.ops if t in op.inputs]
+        writers = [op for op in graph.ops if t in op.outputs]
+        if t in graph.inputs and t not in graph.outputs and readers and \
+                all(op.kind == "QUANTIZE" for op in readers):
+            return
+        if t in graph.outputs and t not in graph.inputs and writers and \
+                all(op.kind == "DEQUANTIZE" for op in writers):
+            return
+        kinds = sorted({op.kind for op in readers + writers}) or ["no op"]
+        raise McugenError(f"graph input/output '{tensor.name}' is float32 and connects to "
+                          f"{', '.join(kinds)}; a float32 input must feed only QUANTIZE and a "
+                          f"float32 output must come from DEQUANTIZE (otherwise use an int8 model)")
+    raise McugenError(f"graph input/output '{tensor.name}' is {tensor.dtype}; "
+                      f"only int8 (or float32 through QUANTIZE/DEQUANTIZE) interfaces are supported")
+
+
 def check_supported(graph: Graph) -> None:
     """Raise McugenError for the first op or graph feature mcugen cannot compile."""
     for t in graph.inputs + graph.outputs:
         tensor = graph.tensors[t]
-        if tensor.dtype != "int8":
-            raise McugenError(f"graph input/output '{tensor.name}' is {tensor.dtype}; "
-                              f"only int8 model interfaces are supported")
+        _check_interface_type(graph, t)
         if tensor.is_const:
             raise McugenError(f"graph input/output '{tensor.name}' is a constant tensor")
     produced = set(graph.inputs)
