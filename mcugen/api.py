@@ -15,6 +15,7 @@ from mcugen.errors import McugenError
 from mcugen.frontend import load_tflite, parse_tflite
 from mcugen.ir import Graph
 from mcugen.passes import run_passes
+from mcugen.passes.kernels import resolve_kernels, select_kernels
 from mcugen.planner import Plan, plan_memory
 
 # Rough Cortex-M code size of each kernel family at -O2 (thumb-2), plus per-layer call
@@ -113,13 +114,16 @@ def default_prefix(name: str) -> str:
 
 
 def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
-                  check_fit: bool = True) -> CompiledModel:
-    """Compile an IR graph: passes, memory plan, C rendering."""
+                  check_fit: bool = True, kernels: str = "auto") -> CompiledModel:
+    """Compile an IR graph: passes, kernel selection, memory plan, C rendering.
+
+    kernels: "simd" (DSP-extension kernels; plain-C models of the instructions off target),
+    "portable", or "auto" = "simd" unless the board has no DSP extension."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
     board = get_board(board) if isinstance(board, str) else board
-    lowered = run_passes(graph)
+    lowered = select_kernels(run_passes(graph), resolve_kernels(kernels, board))
     plan = plan_memory(lowered)
     model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix), board=board)
     if board is not None and check_fit:
@@ -139,10 +143,10 @@ def check_fits(summary: Summary, board: Board) -> None:
 
 
 def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
-            check_fit: bool = True) -> CompiledModel:
+            check_fit: bool = True, kernels: str = "auto") -> CompiledModel:
     """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
     if isinstance(model, (bytes, bytearray)):
         graph = parse_tflite(bytes(model))
     else:
         graph = load_tflite(model)
-    return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit)
+    return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels)

@@ -1,6 +1,8 @@
 """CONV_2D and DEPTHWISE_CONV_2D, int8 with per-channel or per-tensor weights."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from mcugen.ir import Graph, Op
@@ -84,6 +86,39 @@ def _lower(graph: Graph, op: Op, depthwise: bool) -> Lowered:
     return Lowered(args=args, consts=consts, kernel=name + ".h", function=name)
 
 
+def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
+    """Each row's full groups of 4 as w0 w2 w1 w3, so SXTB16 gives (w0, w1), ROR 8 (w2, w3)."""
+    rows = np.ascontiguousarray(rows)
+    k4 = rows.shape[1] // 4 * 4
+    out = rows.copy()
+    groups = rows[:, :k4].reshape(rows.shape[0], -1, 4)
+    out[:, :k4] = groups[:, :, [0, 2, 1, 3]].reshape(rows.shape[0], k4)
+    return out
+
+
+def im2col_scratch_bytes(patch: int) -> int:
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches, each rounded up to even length."""
+    return 2 * ((patch + 1) // 2 * 2) * 2
+
+
+def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered | None:
+    """The DSP-extension kernel for this layer, or None where the portable one stays."""
+    args = portable.args
+    consts = {c.role: c for c in portable.consts}
+    if depthwise:
+        if args["depth_multiplier"] != 1:
+            return None
+        return replace(portable, kernel="mcu_dwconv2d_ch4_s8.h", function="mcu_dwconv2d_ch4_s8")
+    filt = consts["filter"].values
+    patch = args["filter_h"] * args["filter_w"] * args["in_c"]
+    reordered = reorder_for_sxtb16(filt.reshape(args["out_c"], patch))
+    new_consts = tuple(ConstArray("filter", "int8_t", reordered) if c.role == "filter" else c
+                       for c in portable.consts)
+    return replace(portable, consts=new_consts, kernel="mcu_conv2d_im2col_s8.h",
+                   function="mcu_conv2d_im2col_s8",
+                   scratch_bytes=im2col_scratch_bytes(patch))
+
+
 def _macs(graph: Graph, op: Op, depthwise: bool) -> int:
     geo = _geometry(graph, op, depthwise)
     per_output = geo["filter_h"] * geo["filter_w"] * (1 if depthwise else geo["in_c"])
@@ -96,6 +131,8 @@ register(OpSpec(
     lower=lambda g, o: _lower(g, o, depthwise=False),
     macs=lambda g, o: _macs(g, o, depthwise=False),
     template="conv2d",
+    scratch_bytes=lambda g, o: o.params["lowered"].scratch_bytes if "lowered" in o.params else 0,
+    extra={"simd": lambda g, o, lowered: _simd(g, o, lowered, depthwise=False)},
 ))
 
 register(OpSpec(
@@ -104,4 +141,5 @@ register(OpSpec(
     lower=lambda g, o: _lower(g, o, depthwise=True),
     macs=lambda g, o: _macs(g, o, depthwise=True),
     template="dwconv2d",
+    extra={"simd": lambda g, o, lowered: _simd(g, o, lowered, depthwise=True)},
 ))

@@ -1,6 +1,8 @@
 """FULLY_CONNECTED, int8, per-tensor or per-channel weights."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from mcugen.ir import Graph, Op
@@ -66,10 +68,18 @@ def _lower(graph: Graph, op: Op) -> Lowered:
     return Lowered(args=args, consts=consts, kernel="mcu_fc_s8.h", function="mcu_fc_s8")
 
 
+def _simd(graph: Graph, op: Op, portable: Lowered) -> Lowered | None:
+    """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0)."""
+    if portable.args["filter_offset"] != 0:
+        return None
+    args = {k: v for k, v in portable.args.items() if k != "filter_offset"}
+    return replace(portable, args=args, kernel="mcu_fc_dot_s8.h", function="mcu_fc_dot_s8")
+
+
 def _macs(graph: Graph, op: Op) -> int:
     batches, depth, units = _dims(graph, op)
     return batches * depth * units
 
 
 register(OpSpec(kind="FULLY_CONNECTED", check=_check, lower=_lower, macs=_macs,
-                template="fully_connected"))
+                template="fully_connected", extra={"simd": _simd}))

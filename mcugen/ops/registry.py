@@ -32,6 +32,7 @@ class Lowered:
     consts: tuple[ConstArray, ...] = ()
     kernel: str = ""  # runtime_c header providing the kernel ("" for views)
     function: str = ""  # C function called (some ops pick a specialization)
+    scratch_bytes: int = 0  # scratch the kernel needs while it runs (shared by all layers)
 
 
 @dataclass(frozen=True)

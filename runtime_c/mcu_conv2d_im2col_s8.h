@@ -1,0 +1,192 @@
+/*
+ * mcu_conv2d_im2col_s8: int8 2-D convolution as im2col + GEMM with SMLAD, for any
+ * kernel size, stride, dilation, padding and channel count (1x1 pointwise included).
+ *
+ * Two output pixels at a time: their patches (K = filter_h * filter_w * in_c values each)
+ * are copied into `scratch` as int16 with the input offset already added (padding = 0,
+ * so padded taps add nothing, as in TFLM). Then a 2x2 register-blocked GEMM (2 output
+ * channels x 2 pixels) multiplies int16 pairs of the patches with int8 weights unpacked
+ * by SXTB16, two MACs per SMLAD.
+ *
+ * Bit-exact with TFLM reference_integer_ops::ConvPerChannel (same products, same int32
+ * sum, same requantization).
+ * Preconditions: filter is OHWI [out_c][K] *reordered*: inside each full group of 4 along
+ * K the bytes are w0 w2 w1 w3 (so SXTB16 yields the pair w0,w1 and SXTB16 ROR 8 the pair
+ * w2,w3); the last K % 4 values stay in order. multiplier/shift/bias have out_c entries;
+ * input and output do not overlap.
+ * Scratch: mcu_conv2d_im2col_s8_buffer_size(K) bytes, 4-byte aligned.
+ */
+#ifndef MCU_CONV2D_IM2COL_S8_H
+#define MCU_CONV2D_IM2COL_S8_H
+
+#include "mcu_requant.h"
+#include "mcu_simd.h"
+
+/* Two patches of K int16 values, each rounded up to an even count (word-aligned). */
+#define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 1) / 2 * 2)
+#define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
+
+/* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
+MCU_INLINE void mcu_expand_s8_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t offset2)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t x = mcu_load_s8x4(src + i);
+        const int32_t even = mcu_sxtab16(offset2, x);      /* x0, x2 */
+        const int32_t odd = mcu_sxtab16_ror8(offset2, x);  /* x1, x3 */
+        mcu_store_s16x2(dst + i, mcu_pkhbt(even, odd));     /* x0, x1 */
+        mcu_store_s16x2(dst + i + 2, mcu_pkhtb(odd, even)); /* x2, x3 */
+    }
+    for (; i < n; ++i) {
+        mcu_store_s16(dst + i, (int32_t)src[i] + mcu_lane_s16((uint32_t)offset2, 0));
+    }
+}
+
+/* One patch: the filter window at (in_y0, in_x0) of the input image, offset added. */
+MCU_INLINE void mcu_im2col_patch_s8_s16(
+    int16_t *col, const int8_t *image, int32_t in_h, int32_t in_w, int32_t in_c,
+    int32_t filter_h, int32_t filter_w, int32_t dilation_h, int32_t dilation_w,
+    int32_t in_y0, int32_t in_x0, int32_t offset2)
+{
+    const int32_t row = filter_w * in_c;
+    for (int32_t fy = 0; fy < filter_h; ++fy) {
+        const int32_t in_y = in_y0 + dilation_h * fy;
+        int16_t *dst = col + fy * row;
+        if (in_y < 0 || in_y >= in_h) {
+            memset(dst, 0, (size_t)row * sizeof(int16_t));
+            continue;
+        }
+        const int8_t *src = image + in_y * in_w * in_c;
+        if (dilation_w == 1 && in_x0 >= 0 && in_x0 + filter_w <= in_w) {
+            mcu_expand_s8_s16(dst, src + in_x0 * in_c, row, offset2);
+            continue;
+        }
+        for (int32_t fx = 0; fx < filter_w; ++fx) {
+            const int32_t in_x = in_x0 + dilation_w * fx;
+            if (in_x < 0 || in_x >= in_w) {
+                memset(dst + fx * in_c, 0, (size_t)in_c * sizeof(int16_t));
+            } else {
+                mcu_expand_s8_s16(dst + fx * in_c, src + in_x * in_c, in_c, offset2);
+            }
+        }
+    }
+}
+
+MCU_INLINE int8_t mcu_requant_s8(int32_t acc, int32_t multiplier, int32_t shift,
+                                 int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    return (int8_t)mcu_clamp(mcu_requant(acc, multiplier, shift) + output_offset, act_min, act_max);
+}
+
+/*
+ * out0[oc], out1[oc] for every oc: patches col0 and col1 (K int16 each) against the
+ * reordered filter rows. out1 == 0 computes col0 only (the odd last pixel).
+ */
+MCU_INLINE void mcu_gemm_2x2_s8_s16(
+    const int16_t *col0, const int16_t *col1, int8_t *out0, int8_t *out1,
+    const int8_t *filter, const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+    int32_t K, int32_t out_c, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t k4 = K & ~3;
+    int32_t oc = 0;
+    for (; oc + 2 <= out_c; oc += 2) {
+        const int8_t *w0 = filter + oc * K;
+        const int8_t *w1 = w0 + K;
+        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
+        int32_t k = 0;
+        for (; k < k4; k += 4) {
+            const int32_t wa = mcu_load_s8x4(w0 + k);
+            const int32_t wb = mcu_load_s8x4(w1 + k);
+            const int32_t wa01 = mcu_sxtb16(wa), wa23 = mcu_sxtb16_ror8(wa);
+            const int32_t wb01 = mcu_sxtb16(wb), wb23 = mcu_sxtb16_ror8(wb);
+            const int32_t c001 = mcu_load_s16x2(col0 + k), c023 = mcu_load_s16x2(col0 + k + 2);
+            const int32_t c101 = mcu_load_s16x2(col1 + k), c123 = mcu_load_s16x2(col1 + k + 2);
+            a00 = mcu_smlad(c001, wa01, a00);
+            a00 = mcu_smlad(c023, wa23, a00);
+            a10 = mcu_smlad(c001, wb01, a10);
+            a10 = mcu_smlad(c023, wb23, a10);
+            a01 = mcu_smlad(c101, wa01, a01);
+            a01 = mcu_smlad(c123, wa23, a01);
+            a11 = mcu_smlad(c101, wb01, a11);
+            a11 = mcu_smlad(c123, wb23, a11);
+        }
+        for (; k < K; ++k) {
+            const int32_t x0 = mcu_load_s16(col0 + k), x1 = mcu_load_s16(col1 + k);
+            a00 += w0[k] * x0;
+            a10 += w1[k] * x0;
+            a01 += w0[k] * x1;
+            a11 += w1[k] * x1;
+        }
+        out0[oc] = mcu_requant_s8(a00, multiplier[oc], shift[oc], output_offset, act_min, act_max);
+        out0[oc + 1] = mcu_requant_s8(a10, multiplier[oc + 1], shift[oc + 1], output_offset, act_min, act_max);
+        if (out1) {
+            out1[oc] = mcu_requant_s8(a01, multiplier[oc], shift[oc], output_offset, act_min, act_max);
+            out1[oc + 1] = mcu_requant_s8(a11, multiplier[oc + 1], shift[oc + 1], output_offset, act_min, act_max);
+        }
+    }
+    if (oc < out_c) {
+        const int8_t *w0 = filter + oc * K;
+        int32_t a00 = bias[oc], a01 = a00;
+        int32_t k = 0;
+        for (; k < k4; k += 4) {
+            const int32_t wa = mcu_load_s8x4(w0 + k);
+            const int32_t wa01 = mcu_sxtb16(wa), wa23 = mcu_sxtb16_ror8(wa);
+            a00 = mcu_smlad(mcu_load_s16x2(col0 + k), wa01, a00);
+            a00 = mcu_smlad(mcu_load_s16x2(col0 + k + 2), wa23, a00);
+            a01 = mcu_smlad(mcu_load_s16x2(col1 + k), wa01, a01);
+            a01 = mcu_smlad(mcu_load_s16x2(col1 + k + 2), wa23, a01);
+        }
+        for (; k < K; ++k) {
+            a00 += w0[k] * mcu_load_s16(col0 + k);
+            a01 += w0[k] * mcu_load_s16(col1 + k);
+        }
+        out0[oc] = mcu_requant_s8(a00, multiplier[oc], shift[oc], output_offset, act_min, act_max);
+        if (out1) {
+            out1[oc] = mcu_requant_s8(a01, multiplier[oc], shift[oc], output_offset, act_min, act_max);
+        }
+    }
+}
+
+MCU_KERNEL void mcu_conv2d_im2col_s8(
+    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
+    int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
+    int32_t out_h, int32_t out_w, int32_t out_c,
+    int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
+    int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
+    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t K = filter_h * filter_w * in_c;
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    int16_t *const col0 = scratch;
+    int16_t *const col1 = scratch + MCU_CONV2D_IM2COL_COLUMN(K);
+    const int32_t pixels = out_h * out_w;
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + b * in_h * in_w * in_c;
+        int8_t *out = output + b * pixels * out_c;
+        int32_t oy = 0, ox = 0;
+        for (int32_t p = 0; p < pixels; p += 2) {
+            mcu_im2col_patch_s8_s16(col0, image, in_h, in_w, in_c, filter_h, filter_w, dilation_h,
+                                    dilation_w, oy * stride_h - pad_top, ox * stride_w - pad_left, offset2);
+            if (++ox == out_w) {
+                ox = 0;
+                ++oy;
+            }
+            int8_t *out1 = 0;
+            if (p + 1 < pixels) {
+                mcu_im2col_patch_s8_s16(col1, image, in_h, in_w, in_c, filter_h, filter_w, dilation_h,
+                                        dilation_w, oy * stride_h - pad_top, ox * stride_w - pad_left,
+                                        offset2);
+                if (++ox == out_w) {
+                    ox = 0;
+                    ++oy;
+                }
+                out1 = out + (p + 1) * out_c;
+            }
+            mcu_gemm_2x2_s8_s16(col0, out1 ? col1 : col0, out + p * out_c, out1, filter, bias,
+                                multiplier, shift, K, out_c, output_offset, act_min, act_max);
+        }
+    }
+}
+
+#endif /* MCU_CONV2D_IM2COL_S8_H */

@@ -1,0 +1,112 @@
+/*
+ * mcu_dwconv2d_ch4_s8: int8 depthwise 2-D convolution with depth multiplier 1, four
+ * channels at a time: one word of input and one of filter per tap, unpacked by SXTB16 /
+ * SXTAB16 (input offset added on the way), then SMLABB / SMLATT into four per-channel
+ * accumulators. Any filter size, stride, dilation and padding; the compiler unrolls the
+ * taps when filter_h / filter_w are constants at the call (per-layer inline wrapper).
+ *
+ * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
+ * Preconditions: depth multiplier 1 (out_c == in_c); filter 1HWO; multiplier/shift/bias
+ * have out_c entries; input and output do not overlap. Scratch: none.
+ */
+#ifndef MCU_DWCONV2D_CH4_S8_H
+#define MCU_DWCONV2D_CH4_S8_H
+
+#include "mcu_requant.h"
+#include "mcu_simd.h"
+
+MCU_INLINE int32_t mcu_requant_clamp(int32_t acc, int32_t multiplier, int32_t shift,
+                                     int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    return mcu_clamp(mcu_requant(acc, multiplier, shift) + output_offset, act_min, act_max);
+}
+
+MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
+    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    const int32_t *multiplier, const int32_t *shift,
+    int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
+    int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
+    int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
+    int32_t pad_top, int32_t pad_left,
+    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int32_t c4 = channels & ~3;
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + b * in_h * in_w * channels;
+        for (int32_t oy = 0; oy < out_h; ++oy) {
+            const int32_t in_y0 = oy * stride_h - pad_top;
+            /* valid filter rows: 0 <= in_y0 + dilation_h * fy < in_h */
+            int32_t fy0 = 0, fy1 = filter_h;
+            while (fy0 < fy1 && in_y0 + dilation_h * fy0 < 0) {
+                ++fy0;
+            }
+            while (fy1 > fy0 && in_y0 + dilation_h * (fy1 - 1) >= in_h) {
+                --fy1;
+            }
+            for (int32_t ox = 0; ox < out_w; ++ox) {
+                const int32_t in_x0 = ox * stride_w - pad_left;
+                int32_t fx0 = 0, fx1 = filter_w;
+                while (fx0 < fx1 && in_x0 + dilation_w * fx0 < 0) {
+                    ++fx0;
+                }
+                while (fx1 > fx0 && in_x0 + dilation_w * (fx1 - 1) >= in_w) {
+                    --fx1;
+                }
+                /* index of tap (0, 0), which may lie in the padding: only valid taps are read */
+                const int32_t origin = (in_y0 * in_w + in_x0) * channels;
+                int32_t c = 0;
+                for (; c < c4; c += 4) {
+                    int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+                    for (int32_t fy = fy0; fy < fy1; ++fy) {
+                        const int32_t in_row = origin + dilation_h * fy * in_w * channels + c;
+                        const int8_t *f_row = filter + fy * filter_w * channels + c;
+                        for (int32_t fx = fx0; fx < fx1; ++fx) {
+                            const int32_t x = mcu_load_s8x4(image + in_row + dilation_w * fx * channels);
+                            const int32_t w = mcu_load_s8x4(f_row + fx * channels);
+                            const int32_t x02 = mcu_sxtab16(offset2, x), x13 = mcu_sxtab16_ror8(offset2, x);
+                            const int32_t w02 = mcu_sxtb16(w), w13 = mcu_sxtb16_ror8(w);
+                            a0 = mcu_smlabb(x02, w02, a0);
+                            a2 = mcu_smlatt(x02, w02, a2);
+                            a1 = mcu_smlabb(x13, w13, a1);
+                            a3 = mcu_smlatt(x13, w13, a3);
+                        }
+                    }
+                    output[c] = (int8_t)mcu_requant_clamp(a0, multiplier[c], shift[c], output_offset, act_min, act_max);
+                    output[c + 1] = (int8_t)mcu_requant_clamp(a1, multiplier[c + 1], shift[c + 1], output_offset, act_min, act_max);
+                    output[c + 2] = (int8_t)mcu_requant_clamp(a2, multiplier[c + 2], shift[c + 2], output_offset, act_min, act_max);
+                    output[c + 3] = (int8_t)mcu_requant_clamp(a3, multiplier[c + 3], shift[c + 3], output_offset, act_min, act_max);
+                }
+                for (; c < channels; ++c) {
+                    int32_t acc = bias[c];
+                    for (int32_t fy = fy0; fy < fy1; ++fy) {
+                        for (int32_t fx = fx0; fx < fx1; ++fx) {
+                            const int32_t x = image[origin + (dilation_h * fy * in_w + dilation_w * fx) * channels + c];
+                            acc += filter[(fy * filter_w + fx) * channels + c] * (x + input_offset);
+                        }
+                    }
+                    output[c] = (int8_t)mcu_requant_clamp(acc, multiplier[c], shift[c], output_offset, act_min, act_max);
+                }
+                output += channels;
+            }
+        }
+    }
+}
+
+/* Out-of-line entry point; generated code may instead inline the body per layer. */
+MCU_KERNEL void mcu_dwconv2d_ch4_s8(
+    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    const int32_t *multiplier, const int32_t *shift,
+    int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
+    int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
+    int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
+    int32_t pad_top, int32_t pad_left,
+    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, multiplier, shift, batches, in_h, in_w,
+                             channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w,
+                             dilation_h, dilation_w, pad_top, pad_left, input_offset,
+                             output_offset, act_min, act_max);
+}
+
+#endif /* MCU_DWCONV2D_CH4_S8_H */

@@ -1,0 +1,88 @@
+/*
+ * mcu_fc_dot_s8: int8 fully connected layer as dot products, four weight rows at a time:
+ * each input word is unpacked once by SXTAB16 (input offset added) and multiplied with the
+ * SXTB16-unpacked words of four rows, two MACs per SMLAD. Input and weights go through the
+ * same SXTB16 lane order, so the weights need no reordering.
+ *
+ * Bit-exact with TFLM reference_integer_ops::FullyConnected (and its per-channel twin).
+ * Preconditions: filter zero point 0 (filter_offset == 0); weights [units][depth];
+ * bias has `units` entries, multiplier/shift `units` entries (per_channel = 1) or one
+ * (per_channel = 0); input and output do not overlap. Scratch: none.
+ */
+#ifndef MCU_FC_DOT_S8_H
+#define MCU_FC_DOT_S8_H
+
+#include "mcu_requant.h"
+#include "mcu_simd.h"
+
+MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *multiplier, const int32_t *shift,
+                                   int32_t u, int32_t per_channel, int32_t output_offset,
+                                   int32_t act_min, int32_t act_max)
+{
+    const int32_t q = per_channel ? u : 0;
+    return (int8_t)mcu_clamp(mcu_requant(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
+}
+
+MCU_KERNEL void mcu_fc_dot_s8(
+    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    const int32_t *multiplier, const int32_t *shift,
+    int32_t batches, int32_t depth, int32_t units, int32_t per_channel,
+    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int32_t d4 = depth & ~3;
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *x = input + b * depth;
+        const int8_t *w0 = filter;
+        int32_t u = 0;
+        for (int32_t blocks = units >> 2; blocks > 0; --blocks, u += 4, w0 += 4 * depth) {
+            const int8_t *w1 = w0 + depth, *w2 = w1 + depth, *w3 = w2 + depth;
+            int32_t a0 = bias[u], a1 = bias[u + 1], a2 = bias[u + 2], a3 = bias[u + 3];
+            int32_t d = 0;
+            for (; d < d4; d += 4) {
+                const int32_t xv = mcu_load_s8x4(x + d);
+                const int32_t x02 = mcu_sxtab16(offset2, xv), x13 = mcu_sxtab16_ror8(offset2, xv);
+                int32_t w = mcu_load_s8x4(w0 + d);
+                a0 = mcu_smlad(x02, mcu_sxtb16(w), a0);
+                a0 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a0);
+                w = mcu_load_s8x4(w1 + d);
+                a1 = mcu_smlad(x02, mcu_sxtb16(w), a1);
+                a1 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a1);
+                w = mcu_load_s8x4(w2 + d);
+                a2 = mcu_smlad(x02, mcu_sxtb16(w), a2);
+                a2 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a2);
+                w = mcu_load_s8x4(w3 + d);
+                a3 = mcu_smlad(x02, mcu_sxtb16(w), a3);
+                a3 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a3);
+            }
+            for (; d < depth; ++d) {
+                const int32_t xd = (int32_t)x[d] + input_offset;
+                a0 += w0[d] * xd;
+                a1 += w1[d] * xd;
+                a2 += w2[d] * xd;
+                a3 += w3[d] * xd;
+            }
+            output[u] = mcu_fc_output_s8(a0, multiplier, shift, u, per_channel, output_offset, act_min, act_max);
+            output[u + 1] = mcu_fc_output_s8(a1, multiplier, shift, u + 1, per_channel, output_offset, act_min, act_max);
+            output[u + 2] = mcu_fc_output_s8(a2, multiplier, shift, u + 2, per_channel, output_offset, act_min, act_max);
+            output[u + 3] = mcu_fc_output_s8(a3, multiplier, shift, u + 3, per_channel, output_offset, act_min, act_max);
+        }
+        for (int32_t rest = units & 3; rest > 0; --rest, ++u, w0 += depth) {
+            int32_t a0 = bias[u];
+            int32_t d = 0;
+            for (; d < d4; d += 4) {
+                const int32_t xv = mcu_load_s8x4(x + d);
+                const int32_t w = mcu_load_s8x4(w0 + d);
+                a0 = mcu_smlad(mcu_sxtab16(offset2, xv), mcu_sxtb16(w), a0);
+                a0 = mcu_smlad(mcu_sxtab16_ror8(offset2, xv), mcu_sxtb16_ror8(w), a0);
+            }
+            for (; d < depth; ++d) {
+                a0 += w0[d] * ((int32_t)x[d] + input_offset);
+            }
+            output[u] = mcu_fc_output_s8(a0, multiplier, shift, u, per_channel, output_offset, act_min, act_max);
+        }
+        output += units;
+    }
+}
+
+#endif /* MCU_FC_DOT_S8_H */

@@ -1,0 +1,177 @@
+/*
+ * mcu_simd.h: the Cortex-M DSP-extension instructions the SIMD kernels use, each as an
+ * inline function. With __ARM_FEATURE_DSP (Cortex-M4/M7/M33/M55) it is the ACLE intrinsic
+ * of arm_acle.h, one instruction; otherwise it is an exact C model of that instruction, so
+ * the very same kernel source runs (and is tested bit for bit) on the host.
+ *
+ * Packed values are int32_t holding two int16 halves (lo = bits 0..15, hi = 16..31) or
+ * four int8 lanes. The C models are free of undefined behaviour: lanes are extracted with
+ * masks and sign-fixed arithmetically, sums wrap through uint32_t as the hardware does.
+ * Define MCU_SIMD_PORTABLE to force the C models on a DSP core (used to test them there).
+ */
+#ifndef MCU_SIMD_H
+#define MCU_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "mcu_requant.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(MCU_SIMD_PORTABLE)
+#define MCU_SIMD_DSP 1
+#include <arm_acle.h>
+#else
+#define MCU_SIMD_DSP 0
+#endif
+
+/* Unaligned little-endian 32-bit load (one LDR on ARMv7-M, which allows unaligned LDR). */
+MCU_INLINE int32_t mcu_load_s8x4(const int8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+MCU_INLINE int32_t mcu_load_s16x2(const int16_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+MCU_INLINE void mcu_store_s16x2(int16_t *p, int32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Single int16 through memcpy: scratch lives in the int8_t arena (no aliasing questions). */
+MCU_INLINE int32_t mcu_load_s16(const int16_t *p)
+{
+    int16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+MCU_INLINE void mcu_store_s16(int16_t *p, int32_t v)
+{
+    const int16_t h = (int16_t)v;
+    memcpy(p, &h, sizeof h);
+}
+
+/* Sign-extended lanes of a packed word, without implementation-defined conversions. */
+MCU_INLINE int32_t mcu_lane_s16(uint32_t v, int32_t lane)
+{
+    return (int32_t)((v >> (16 * lane)) & 0xFFFFu) - (int32_t)(((v >> (16 * lane)) & 0x8000u) << 1);
+}
+
+MCU_INLINE int32_t mcu_lane_s8(uint32_t v, int32_t lane)
+{
+    return (int32_t)((v >> (8 * lane)) & 0xFFu) - (int32_t)(((v >> (8 * lane)) & 0x80u) << 1);
+}
+
+/* Two int16 values (wrapped to 16 bits) packed as lo | hi << 16. */
+MCU_INLINE int32_t mcu_pack_s16x2(int32_t lo, int32_t hi)
+{
+    return (int32_t)(((uint32_t)lo & 0xFFFFu) | (((uint32_t)hi & 0xFFFFu) << 16));
+}
+
+MCU_INLINE uint32_t mcu_ror8(uint32_t v)
+{
+    return (v >> 8) | (v << 24);
+}
+
+/* SXTB16: bytes 0 and 2 of x sign-extended to the two halves. */
+MCU_INLINE int32_t mcu_sxtb16(int32_t x)
+{
+#if MCU_SIMD_DSP
+    return __sxtb16(x);
+#else
+    return mcu_pack_s16x2(mcu_lane_s8((uint32_t)x, 0), mcu_lane_s8((uint32_t)x, 2));
+#endif
+}
+
+/* SXTB16 x, ROR #8: bytes 1 and 3 of x sign-extended to the two halves. */
+MCU_INLINE int32_t mcu_sxtb16_ror8(int32_t x)
+{
+#if MCU_SIMD_DSP
+    return __sxtb16((int32_t)mcu_ror8((uint32_t)x));
+#else
+    return mcu_pack_s16x2(mcu_lane_s8((uint32_t)x, 1), mcu_lane_s8((uint32_t)x, 3));
+#endif
+}
+
+/* SXTAB16 a, x: halves of a plus bytes 0 and 2 of x, each wrapped to 16 bits. */
+MCU_INLINE int32_t mcu_sxtab16(int32_t a, int32_t x)
+{
+#if MCU_SIMD_DSP
+    return __sxtab16(a, x);
+#else
+    return mcu_pack_s16x2(mcu_lane_s16((uint32_t)a, 0) + mcu_lane_s8((uint32_t)x, 0),
+                          mcu_lane_s16((uint32_t)a, 1) + mcu_lane_s8((uint32_t)x, 2));
+#endif
+}
+
+/* SXTAB16 a, x, ROR #8: halves of a plus bytes 1 and 3 of x. */
+MCU_INLINE int32_t mcu_sxtab16_ror8(int32_t a, int32_t x)
+{
+#if MCU_SIMD_DSP
+    return __sxtab16(a, (int32_t)mcu_ror8((uint32_t)x));
+#else
+    return mcu_pack_s16x2(mcu_lane_s16((uint32_t)a, 0) + mcu_lane_s8((uint32_t)x, 1),
+                          mcu_lane_s16((uint32_t)a, 1) + mcu_lane_s8((uint32_t)x, 3));
+#endif
+}
+
+/* SMLAD: acc + lo(a) * lo(b) + hi(a) * hi(b), wrapping modulo 2^32 (Q flag ignored). */
+MCU_INLINE int32_t mcu_smlad(int32_t a, int32_t b, int32_t acc)
+{
+#if MCU_SIMD_DSP
+    return __smlad(a, b, acc);
+#else
+    const uint32_t lo = (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 0));
+    const uint32_t hi = (uint32_t)(mcu_lane_s16((uint32_t)a, 1) * mcu_lane_s16((uint32_t)b, 1));
+    return (int32_t)((uint32_t)acc + lo + hi);
+#endif
+}
+
+/* SMLABB: acc + lo(a) * lo(b), wrapping. */
+MCU_INLINE int32_t mcu_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+#if MCU_SIMD_DSP
+    return __smlabb(a, b, acc);
+#else
+    return (int32_t)((uint32_t)acc
+                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 0)));
+#endif
+}
+
+/* SMLATT: acc + hi(a) * hi(b), wrapping. */
+MCU_INLINE int32_t mcu_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+#if MCU_SIMD_DSP
+    return __smlatt(a, b, acc);
+#else
+    return (int32_t)((uint32_t)acc
+                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 1) * mcu_lane_s16((uint32_t)b, 1)));
+#endif
+}
+
+/* PKHBT a, b, LSL #16: lo(a) | lo(b) << 16. Plain C: compilers emit PKHBT for it. */
+MCU_INLINE int32_t mcu_pkhbt(int32_t a, int32_t b)
+{
+    return (int32_t)(((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16));
+}
+
+/* PKHTB a, b, ASR #16: hi(a) << 16 | hi(b). */
+MCU_INLINE int32_t mcu_pkhtb(int32_t a, int32_t b)
+{
+    return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)b >> 16));
+}
+
+/* The input offset in both halves, the `a` operand of SXTAB16. */
+MCU_INLINE int32_t mcu_dup_s16(int32_t v)
+{
+    return mcu_pack_s16x2(v, v);
+}
+
+#endif /* MCU_SIMD_H */
