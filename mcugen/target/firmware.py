@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from mcugen.boards import Board, get_board
+from mcugen.codegen.render import IO_CTYPES
 from mcugen.errors import McugenError
 from mcugen.paths import TEMPLATES
 
@@ -139,8 +140,11 @@ def build_firmware(compiled, board: str | Board, out_dir, opt: str = "-O2") -> P
     folder.mkdir(parents=True, exist_ok=True)
     compiled.write(folder)
     graph, prefix = compiled.graph, compiled.prefix
-    inputs = [dict(name=f"input{i}", size=graph.tensors[t].size) for i, t in enumerate(graph.inputs)]
-    outputs = [dict(name=f"output{i}", size=graph.tensors[t].size) for i, t in enumerate(graph.outputs)]
+    # size: bytes read/written per set; count and ctype declare the buffer (int8_t or float)
+    inputs = [dict(name=f"input{i}", size=graph.tensors[t].nbytes, count=graph.tensors[t].size,
+                   ctype=IO_CTYPES[graph.tensors[t].dtype]) for i, t in enumerate(graph.inputs)]
+    outputs = [dict(name=f"output{i}", size=graph.tensors[t].nbytes, count=graph.tensors[t].size,
+                    ctype=IO_CTYPES[graph.tensors[t].dtype]) for i, t in enumerate(graph.outputs)]
     data_bytes = compiled.plan.peak_sram_bytes + sum(t["size"] for t in inputs + outputs)
     startup = _write_common(board, folder, data_bytes)
     _render("main.c.j2", folder / "main.c", prefix=prefix, board_name=board.name,

@@ -71,29 +71,39 @@ def _ticks(lines: list[str]) -> list[list[str]]:
     return [line.split()[1:] for line in lines if line.startswith(TICK_TAG + " ")]
 
 
+def _raw_bytes(array: np.ndarray) -> bytes:
+    """The bytes the harness reads: float32 arrays as they are, anything else as int8."""
+    array = np.asarray(array)
+    dtype = np.float32 if array.dtype == np.float32 else np.int8
+    return np.ascontiguousarray(array, dtype=dtype).tobytes()
+
+
 def run_firmware_batch(elf, board: str | Board, input_sets: list[list[np.ndarray]],
-                       output_sizes: list[int], timeout: float = DEFAULT_TIMEOUT_S):
-    """Run several input sets in one QEMU launch; returns [(outputs, Measurement)] per set."""
+                       output_sizes: list[int], timeout: float = DEFAULT_TIMEOUT_S,
+                       output_dtypes: list | None = None):
+    """Run several input sets in one QEMU launch; returns [(outputs, Measurement)] per set.
+
+    output_sizes count elements; output_dtypes (default int8) give their types."""
     board = get_board(board) if isinstance(board, str) else board
     per_tick = instructions_per_tick(board)
+    dtypes = [np.dtype(d) for d in (output_dtypes or [np.int8] * len(output_sizes))]
     with tempfile.TemporaryDirectory(prefix="mcugen-qemu-") as tmp:
         work = Path(tmp)
-        payload = b"".join(np.ascontiguousarray(a, dtype=np.int8).tobytes()
-                           for inputs in input_sets for a in inputs)
+        payload = b"".join(_raw_bytes(a) for inputs in input_sets for a in inputs)
         (work / INPUT_FILE).write_bytes(payload)
         lines = run_qemu(elf, board, work, timeout)
-        data = np.frombuffer((work / OUTPUT_FILE).read_bytes(), dtype=np.int8)
+        data = (work / OUTPUT_FILE).read_bytes()
     ticks = _ticks(lines)
-    per_set = sum(output_sizes)
-    if len(ticks) != len(input_sets) or data.size != per_set * len(input_sets):
+    per_set = sum(size * d.itemsize for size, d in zip(output_sizes, dtypes))
+    if len(ticks) != len(input_sets) or len(data) != per_set * len(input_sets):
         raise McugenError(f"firmware {elf} ran {len(ticks)} of {len(input_sets)} input sets "
-                          f"and wrote {data.size} of {per_set * len(input_sets)} output bytes")
+                          f"and wrote {len(data)} of {per_set * len(input_sets)} output bytes")
     results = []
     for n, (t, empty, stack) in enumerate(ticks):
         chunk, outputs, at = data[n * per_set:(n + 1) * per_set], [], 0
-        for size in output_sizes:
-            outputs.append(chunk[at:at + size].copy())
-            at += size
+        for size, dtype in zip(output_sizes, dtypes):
+            outputs.append(np.frombuffer(chunk[at:at + size * dtype.itemsize], dtype=dtype).copy())
+            at += size * dtype.itemsize
         results.append((outputs, Measurement(int(t), int(empty), per_tick, int(stack))))
     return results
 
