@@ -18,7 +18,7 @@
 MCU_INLINE int32_t mcu_requant_clamp(int32_t acc, int32_t multiplier, int32_t shift,
                                      int32_t output_offset, int32_t act_min, int32_t act_max)
 {
-    return mcu_clamp(mcu_requant(acc, multiplier, shift) + output_offset, act_min, act_max);
+    return mcu_clamp(mcu_requant_fast(acc, multiplier, shift) + output_offset, act_min, act_max);
 }
 
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(

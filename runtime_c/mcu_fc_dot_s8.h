@@ -20,7 +20,7 @@ MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *multiplier, const
                                    int32_t act_min, int32_t act_max)
 {
     const int32_t q = per_channel ? u : 0;
-    return (int8_t)mcu_clamp(mcu_requant(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
+    return (int8_t)mcu_clamp(mcu_requant_fast(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
 }
 
 MCU_KERNEL void mcu_fc_dot_s8(

@@ -57,6 +57,26 @@ MCU_INLINE int32_t mcu_requant(int32_t x, int32_t multiplier, int32_t shift)
     return mcu_rdivpot(mcu_sat_rdhm(mcu_shl_wrap(x, left_shift), multiplier), right_shift);
 }
 
+/*
+ * mcu_requant with fewer instructions, same result for every x when multiplier is not
+ * INT32_MIN (TFLM's quantized multipliers are in [2^30, 2^31) or 0). Why it is exact:
+ * gemmlowp's nudged, truncating division of a*b by 2^31 equals floor((a*b + 2^30) / 2^31)
+ * for both signs (for a*b < 0, trunc((ab + 1 - 2^30) / 2^31) = floor((ab + 2^30) / 2^31)),
+ * which is one multiply-accumulate and a shift of the 64-bit sum; the result always fits
+ * int32, so a logical shift of the unsigned sum gives the same low 32 bits. The rounding
+ * divide is mcu_rdivpot's, with its mask and threshold computed without branches.
+ */
+MCU_INLINE int32_t mcu_requant_fast(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t left_shift = shift > 0 ? shift : 0;
+    const int32_t right_shift = shift > 0 ? 0 : -shift;
+    const int64_t product = (int64_t)mcu_shl_wrap(x, left_shift) * multiplier + (1LL << 30);
+    const int32_t high = (int32_t)(uint32_t)((uint64_t)product >> 31);
+    const int32_t mask = (int32_t)((1u << right_shift) - 1u);
+    const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+    return (high >> right_shift) + ((high & mask) > threshold ? 1 : 0);
+}
+
 /* TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp (shift <= 0). */
 MCU_INLINE int32_t mcu_requant_lt1(int32_t x, int32_t multiplier, int32_t shift)
 {

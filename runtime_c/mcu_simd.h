@@ -90,10 +90,15 @@ MCU_INLINE int32_t mcu_sxtb16(int32_t x)
 #endif
 }
 
-/* SXTB16 x, ROR #8: bytes 1 and 3 of x sign-extended to the two halves. */
+/* SXTB16 x, ROR #8: bytes 1 and 3 of x sign-extended to the two halves. (GCC 12 does not
+ * fold a separate rotate into SXTB16, hence the one-instruction asm.) */
 MCU_INLINE int32_t mcu_sxtb16_ror8(int32_t x)
 {
-#if MCU_SIMD_DSP
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#elif MCU_SIMD_DSP
     return __sxtb16((int32_t)mcu_ror8((uint32_t)x));
 #else
     return mcu_pack_s16x2(mcu_lane_s8((uint32_t)x, 1), mcu_lane_s8((uint32_t)x, 3));
@@ -114,7 +119,11 @@ MCU_INLINE int32_t mcu_sxtab16(int32_t a, int32_t x)
 /* SXTAB16 a, x, ROR #8: halves of a plus bytes 1 and 3 of x. */
 MCU_INLINE int32_t mcu_sxtab16_ror8(int32_t a, int32_t x)
 {
-#if MCU_SIMD_DSP
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#elif MCU_SIMD_DSP
     return __sxtab16(a, (int32_t)mcu_ror8((uint32_t)x));
 #else
     return mcu_pack_s16x2(mcu_lane_s16((uint32_t)a, 0) + mcu_lane_s8((uint32_t)x, 1),
