@@ -17,6 +17,8 @@ from mcugen.ir import Graph
 from mcugen.passes import run_passes
 from mcugen.passes.kernels import resolve_kernels, select_kernels
 from mcugen.planner import Plan, plan_memory
+from mcugen.planner.arena import MEMORY_MODES, PATCH_MODES
+from mcugen.planner.patches import DEFAULT_MAX_EXTRA_MACS
 
 # Rough Cortex-M code size of each kernel family at -O2 (thumb-2), plus per-layer call
 # overhead; the real figure comes from arm-none-eabi-size once the firmware is built.
@@ -40,6 +42,9 @@ class Summary:
     peak_sram_bytes: int
     weights_bytes: int
     code_bytes_estimate: int
+    extra_macs: int = 0  # halo recomputation of patch-based inference
+    peaks: dict = field(default_factory=dict)  # peak SRAM without / with each trick
+    patches: str = ""  # what runs patch by patch, if anything
 
     @property
     def flash_bytes(self) -> int:
@@ -63,13 +68,22 @@ class CompiledModel:
 
     @property
     def summary(self) -> Summary:
-        kernels = {self.graph.ops[i].params["lowered"].kernel for i in self.plan.schedule}
-        weights = _const_bytes(self.plan)
-        code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * len(self.plan.schedule)
+        plan = self.plan
+        kernels = {self.graph.ops[i].params["lowered"].kernel for i in plan.code_ops}
+        weights = _const_bytes(plan)
+        stage = plan.patches
+        calls = len(plan.schedule) + (len(stage.patches) * (len(stage.layers) + 2) if stage else 0)
+        code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * calls
                 + sum(CODE_BYTES_ESTIMATE.get(k, 500) for k in kernels))
-        return Summary(ops=len(self.graph.ops), layers=len(self.plan.schedule),
-                       macs=plan_macs(self.plan), peak_sram_bytes=self.plan.peak_sram_bytes,
-                       weights_bytes=weights, code_bytes_estimate=code)
+        described = ""
+        if stage is not None:
+            described = (f"ops {stage.ops[0]}..{stage.ops[-1]} on a {stage.grid[0]}x{stage.grid[1]} grid"
+                         + ("" if stage.input_in_arena else ", input read from your buffer"))
+        return Summary(ops=len(self.graph.ops), layers=len(plan.code_ops),
+                       macs=plan_macs(plan), peak_sram_bytes=plan.peak_sram_bytes,
+                       weights_bytes=weights, code_bytes_estimate=code,
+                       extra_macs=stage.extra_macs if stage else 0, peaks=dict(plan.peaks),
+                       patches=described)
 
     def write(self, folder: Path) -> list[Path]:
         """Write the generated files into folder (which the caller has checked)."""
@@ -99,7 +113,7 @@ class CompiledModel:
 
 def _const_bytes(plan: Plan) -> int:
     seen, total = set(), 0
-    for index in plan.schedule:
+    for index in plan.code_ops:
         for const in plan.graph.ops[index].params["lowered"].consts:
             key = const.tensor if const.tensor is not None else (index, const.role)
             if key not in seen:
@@ -114,28 +128,69 @@ def default_prefix(name: str) -> str:
 
 
 def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
-                  check_fit: bool = True, kernels: str = "auto") -> CompiledModel:
+                  check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
+                  patches: str = "auto", sram_budget: int | None = None,
+                  max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS) -> CompiledModel:
     """Compile an IR graph: passes, kernel selection, memory plan, C rendering.
 
     kernels: "simd" (DSP-extension kernels; plain-C models of the instructions off target),
-    "portable", or "auto" = "simd" unless the board has no DSP extension."""
+    "portable", or "auto" = "simd" unless the board has no DSP extension.
+    memory: "auto" (in-place depthwise and overlapping buffers where they lower the peak),
+    "all" (wherever legal) or "none" (layer by layer).
+    patches: "auto" (patch-based inference only when the plan exceeds sram_budget, or the
+    board's SRAM: then the fewest extra MACs that fit), "min" (the smallest peak within
+    max_extra_macs, a fraction of the model's MACs) or "off"."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
     board = get_board(board) if isinstance(board, str) else board
     lowered = select_kernels(run_passes(graph), resolve_kernels(kernels, board))
-    plan = plan_memory(lowered)
+    if board is not None and check_fit:
+        check_tensors_fit(lowered, board)  # before planning, which costs time per element
+    if memory not in MEMORY_MODES:
+        raise McugenError(f"memory mode '{memory}' is not one of {', '.join(MEMORY_MODES)}")
+    if patches not in PATCH_MODES:
+        raise McugenError(f"patch mode '{patches}' is not one of {', '.join(PATCH_MODES)}")
+    if sram_budget is not None and sram_budget <= 0:
+        raise McugenError(f"SRAM budget {sram_budget} must be a positive number of bytes")
+    if not 0 <= max_extra_macs <= 10:
+        raise McugenError(f"max extra MACs {max_extra_macs:g} must be a fraction between 0 and 10")
+    budget = sram_budget if sram_budget is not None else (
+        board.sram_bytes if board is not None and check_fit else None)
+    plan = plan_memory(lowered, memory, patches, budget, max_extra_macs)
+    if sram_budget is not None and plan.peak_sram_bytes > sram_budget:
+        raise McugenError(f"cannot meet the SRAM budget of {sram_budget:,} bytes: the best plan "
+                          f"needs {plan.peak_sram_bytes:,} ({_tried(plan)})")
     model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix), board=board)
     if board is not None and check_fit:
         check_fits(model.summary, board)
     return model
 
 
+PATCH_SHRINK_LIMIT = 64
+
+
+def _tried(plan: Plan) -> str:
+    return ", ".join(f"{name} {value:,}" for name, value in plan.peaks.items())
+
+
+def check_tensors_fit(graph: Graph, board: Board) -> None:
+    """Refuse tensors far beyond the board before planning (which costs time per element)."""
+    activations = [t for t in graph.tensors if not t.is_const]
+    largest = max(activations, key=lambda t: t.nbytes, default=None)
+    # Patch-based inference never materializes the big early tensors, but it cannot shrink
+    # one by more than its grid (at most 8x8 tiles) allows.
+    if largest is not None and largest.nbytes > PATCH_SHRINK_LIMIT * board.sram_bytes:
+        raise McugenError(f"does not fit {board.name}: tensor '{largest.name}' alone needs "
+                          f"{largest.nbytes:,} bytes of SRAM, the board has {board.sram_bytes:,}")
+
+
 def check_fits(summary: Summary, board: Board) -> None:
     """Raise McugenError with the numbers when the model is too big for the board."""
     if summary.peak_sram_bytes > board.sram_bytes:
+        tried = ", ".join(f"{name} {value:,}" for name, value in summary.peaks.items())
         raise McugenError(f"does not fit {board.name}: needs {summary.peak_sram_bytes:,} bytes of SRAM, "
-                          f"the board has {board.sram_bytes:,}")
+                          f"the board has {board.sram_bytes:,} (peaks tried: {tried})")
     if summary.flash_bytes > board.flash_bytes:
         raise McugenError(f"does not fit {board.name}: needs about {summary.flash_bytes:,} bytes of flash "
                           f"({summary.weights_bytes:,} weights + ~{summary.code_bytes_estimate:,} code), "
@@ -143,10 +198,14 @@ def check_fits(summary: Summary, board: Board) -> None:
 
 
 def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
-            check_fit: bool = True, kernels: str = "auto") -> CompiledModel:
+            check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
+            patches: str = "auto", sram_budget: int | None = None,
+            max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS) -> CompiledModel:
     """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
     if isinstance(model, (bytes, bytearray)):
         graph = parse_tflite(bytes(model))
     else:
         graph = load_tflite(model)
-    return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels)
+    return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels,
+                         memory=memory, patches=patches, sram_budget=sram_budget,
+                         max_extra_macs=max_extra_macs)

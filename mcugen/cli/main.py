@@ -36,12 +36,25 @@ def prepare_output(folder: Path, force: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
+def _kernels_argument(p) -> None:
+    p.add_argument("--kernels", default="auto", choices=["auto", "portable", "simd"],
+                   help="SIMD (DSP-extension) or portable C kernels; auto (default): SIMD where "
+                        "the board has the DSP extension")
+
+
 def cmd_compile(args) -> int:
     from mcugen.api import compile as compile_model
-    model = compile_model(args.model, board=args.board, prefix=args.prefix)
+    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels, memory=args.memory,
+                          patches=args.patches, sram_budget=args.sram_budget,
+                          max_extra_macs=args.max_extra_macs / 100)
     folder = Path(args.output) if args.output else Path(model.prefix)
     prepare_output(folder, args.force)
     written = model.write(folder)
+    report_lines = []
+    if args.report:
+        from mcugen.report import write_report
+        report_lines, report_files = write_report(model, folder)
+        written += report_files
     (folder / MARKER).write_text("".join(f"{p.relative_to(folder).as_posix()}\n" for p in written))
     s, board = model.summary, model.board
     print(f"{args.model} -> {folder}/ ({', '.join(sorted(model.files)[:3])}, runtime/)")
@@ -52,6 +65,13 @@ def cmd_compile(args) -> int:
     print(f"  flash      {s.flash_bytes:,} bytes ({_kib(s.flash_bytes)}) of {_kib(board.flash_bytes)} "
           f"({_pct(s.flash_bytes, board.flash_bytes)}): weights {s.weights_bytes:,} "
           f"+ code ~{s.code_bytes_estimate:,} (estimate)")
+    print(f"  memory     {', '.join(f'{name} {value:,}' for name, value in s.peaks.items())} bytes")
+    if s.patches:
+        print(f"  patches    {s.patches}, +{s.extra_macs:,} MACs ({_pct(s.extra_macs, s.macs)})"
+              + ("" if args.patches == "min" else f": turned on because the plan did not fit "
+                 f"{args.sram_budget:,} bytes" if args.sram_budget else f": turned on to fit {board.name}"))
+    for line in report_lines:
+        print(line)
     return 0
 
 
@@ -85,7 +105,7 @@ def cmd_build(args) -> int:
     from mcugen.api import compile as compile_model
     from mcugen.target import build_firmware
     from mcugen.target.sizes import flash_split
-    model = compile_model(args.model, board=args.board, prefix=args.prefix)
+    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels)
     folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
     prepare_output(folder, args.force)
     try:
@@ -115,7 +135,7 @@ def cmd_run(args) -> int:
         raise McugenError(f"board {board.name} is build-only; run on mps2-an500 or mps2-an386")
     if args.count < 1:
         raise McugenError("-n must be at least 1")
-    model = compile_model(args.model, board=board)
+    model = compile_model(args.model, board=board, kernels=args.kernels)
     graph = model.graph
     sets = list(test_inputs([graph.tensors[t].shape for t in graph.inputs], args.count, args.seed))
     sizes = [graph.tensors[t].size for t in graph.outputs]
@@ -168,6 +188,16 @@ def cmd_boards(args) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of bytes") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be positive")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mcugen", description="Compile int8 TFLite models into C for Cortex-M.")
     parser.add_argument("--version", action="version", version=f"mcugen {__version__}")
@@ -178,6 +208,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="output folder (default: ./<prefix>)")
     p.add_argument("--prefix", help="C symbol prefix (default: from the model file name)")
     p.add_argument("--force", action="store_true", help="write into a non-empty folder mcugen did not create")
+    p.add_argument("--memory", default="auto", choices=["auto", "none", "all"],
+                   help="in-place depthwise and overlapping buffers: where they lower the peak "
+                        "(auto, default), wherever legal (all) or never (none)")
+    p.add_argument("--patches", default="auto", choices=["auto", "off", "min"],
+                   help="patch-based inference of the first layers: only to fit the board or "
+                        "--sram-budget (auto, default), for the smallest peak (min), or off")
+    p.add_argument("--sram-budget", type=_positive_int, metavar="BYTES",
+                   help="fit the arena in BYTES (patches with the fewest extra MACs if needed)")
+    p.add_argument("--max-extra-macs", type=float, default=20.0, metavar="PCT",
+                   help="cap on the extra MACs of patches with --patches min (default 20 %%)")
+    p.add_argument("--report", action="store_true",
+                   help="print per-layer memory and write report.json (and report.png with matplotlib)")
+    _kernels_argument(p)
     p.set_defaults(func=cmd_compile)
     p = sub.add_parser("verify", help="compare the generated C with TFLite Micro on random inputs")
     p.add_argument("model", help="int8 .tflite file")
@@ -192,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prefix", help="C symbol prefix (default: from the model file name)")
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
     p.add_argument("--force", action="store_true", help="write into a non-empty folder mcugen did not create")
+    _kernels_argument(p)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("run", help="run the model on an emulated Cortex-M (QEMU): outputs and instructions")
     p.add_argument("model", help="int8 .tflite file")
@@ -199,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--count", type=int, default=3, help="input sets (default 3)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
+    _kernels_argument(p)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("inspect", help="print the graph (ops, shapes, dtypes, quantization) and what "
                                        "mcugen cannot compile")

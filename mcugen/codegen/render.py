@@ -14,6 +14,7 @@ from mcugen.ir import Graph
 from mcugen.ops import spec_for
 from mcugen.paths import RUNTIME_C, TEMPLATES
 from mcugen.planner import Plan
+from mcugen.planner.patches import GEOMETRY
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True,
                           lstrip_blocks=True, keep_trailing_newline=True,
@@ -72,12 +73,9 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
     """Render the plan's files as {relative path: text}."""
     graph: Graph = plan.graph
     consts, symbols_by_tensor, layers, headers = [], {}, [], set()
-    for index in plan.schedule:
-        op = graph.ops[index]
-        lowered = op.params["lowered"]
-        if index in plan.inplace:  # the in-place kernel takes the portable layout and args
-            lowered = spec_for(op).lower(graph, op)
-        names = {}
+
+    def const_names(index: int, lowered) -> dict:
+        op, names = graph.ops[index], {}
         for const in lowered.consts:
             key = const.tensor if const.tensor is not None else (index, const.role)
             if key not in symbols_by_tensor:
@@ -90,23 +88,39 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
                                    lines=_const_lines(const.values), comment=source,
                                    nbytes=const.values.size * (1 if const.ctype == "int8_t" else 4)))
             names[const.role] = symbols_by_tensor[key]
-        template_name, kernel = spec_for(op).template, lowered.kernel
-        if index in plan.inplace:
-            template_name, kernel = INPLACE_VARIANT[op.kind]
-        headers.add(kernel)
+        return names
+
+    def emit(index: int, lowered, inputs: list[str], outputs: list[str], scratch: str,
+             template_name: str | None = None, kernel: str | None = None, args: dict | None = None,
+             note: str = "") -> str:
+        op = graph.ops[index]
+        names = const_names(index, lowered)
+        headers.add(kernel or lowered.kernel)
         in_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape))
                                for t in op.inputs if t >= 0 and not graph.tensors[t].is_const)
         out_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape)) for t in op.outputs)
-        comment = f"op {index}: {op.kind} {in_shapes} -> {out_shapes}"
-        template = _ENV.get_template(f"ops/{template_name}.c.j2")
+        comment = f"op {index}: {op.kind} {in_shapes} -> {out_shapes}{note}"
+        template = _ENV.get_template(f"ops/{template_name or spec_for(op).template}.c.j2")
+        return template.render(
+            comment=comment, function=lowered.function, inputs=inputs, output=outputs[0],
+            scratch=scratch, outputs=outputs, consts=names,
+            a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()}).rstrip("\n")
+
+    if plan.patches is not None:
+        layers.extend(_render_stage(plan, emit, headers))
+    for index in plan.schedule:
+        op = graph.ops[index]
+        lowered = op.params["lowered"]
+        template_name = kernel = None
+        if index in plan.inplace:  # the in-place kernel takes the portable layout and args
+            lowered = spec_for(op).lower(graph, op)
+            template_name, kernel = INPLACE_VARIANT[op.kind]
         scratch = f"arena + {plan.scratch[index][0]}" if index in plan.scratch else "0"
-        layers.append(template.render(
-            comment=comment, function=lowered.function,
-            inputs=[f"arena + {plan.offsets[t]}" for t in op.inputs
-                    if t >= 0 and not graph.tensors[t].is_const],
-            output=f"arena + {plan.offsets[op.outputs[0]]}", scratch=scratch,
-            outputs=[f"arena + {plan.offsets[t]}" for t in op.outputs],
-            consts=names, a={k: c_int(v) for k, v in lowered.args.items()}).rstrip("\n"))
+        layers.append(emit(index, lowered,
+                           [f"arena + {plan.offsets[t]}" for t in op.inputs
+                            if t >= 0 and not graph.tensors[t].is_const],
+                           [f"arena + {plan.offsets[t]}" for t in op.outputs], scratch,
+                           template_name, kernel))
     kernels = kernel_files(headers)
     context = dict(
         prefix=prefix, PREFIX=prefix.upper(), guard=f"{prefix.upper()}_H", version=__version__,
@@ -123,6 +137,42 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
     for name in kernels:
         files[f"runtime/{name}"] = (RUNTIME_C / name).read_text()
     return files
+
+
+PATCH_HEADER = "mcu_patch.h"
+
+
+def _render_stage(plan: Plan, emit, headers: set) -> list[str]:
+    """The patch-based stage: per patch, copy the input window, run the layers on local
+    buffers with local geometry, paste the tile into the stage's output tensor."""
+    graph, stage = plan.graph, plan.patches
+    headers.add(PATCH_HEADER)
+    first, last = stage.layers[0], stage.layers[-1]
+    if stage.input_in_arena:
+        source = f"arena + {plan.offsets[stage.input_tensor]}"
+    else:
+        source = f"input{list(graph.inputs).index(stage.input_tensor)}"
+    local = [f"arena + {offset}" for offset in stage.local_offsets]
+    target = f"arena + {plan.offsets[stage.output_tensor]}"
+    rows, cols = stage.grid
+    text = [f"    /* ops {stage.ops[0]}..{stage.ops[-1]} run patch by patch on a {rows}x{cols} grid "
+            f"({stage.extra_macs:,} extra MACs for the halos) */"]
+    for n, patch in enumerate(stage.patches):
+        w_in, tile = patch.windows[0], patch.windows[-1]
+        text.append(f"    /* patch {n}: output rows {tile.y0}..{tile.y1 - 1}, cols {tile.x0}..{tile.x1 - 1} */")
+        text.append(f"    mcu_window_copy_s8({local[0]}, {source}, {first.in_w}, {first.in_c}, "
+                    f"{w_in.y0}, {w_in.x0}, {w_in.h}, {w_in.w});")
+        for j, layer in enumerate(stage.layers):
+            op = graph.ops[layer.op]
+            lowered = op.params["lowered"]
+            if any(key not in lowered.args for key in GEOMETRY):
+                lowered = spec_for(op).lower(graph, op)  # a kernel without runtime geometry
+            scratch = f"arena + {stage.scratch[layer.op][0]}" if layer.op in stage.scratch else "0"
+            text.append(emit(layer.op, lowered, [local[j]], [local[j + 1]], scratch,
+                             args=patch.local_args[j], note=f", patch {n}"))
+        text.append(f"    mcu_window_paste_s8({target}, {last.out_w}, {last.out_c}, {tile.y0}, "
+                    f"{tile.x0}, {tile.h}, {tile.w}, {local[-1]});")
+    return ["\n".join(text)]
 
 
 def plan_macs(plan: Plan) -> int:

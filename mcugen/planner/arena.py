@@ -65,10 +65,16 @@ class Plan:
     overlaps: dict = field(default_factory=dict)  # op index -> inputs whose bytes its output overlaps
     order: tuple[int, ...] = ()  # all op indices (views included) in execution order
     peaks: dict = field(default_factory=dict)  # "layer by layer", "in place + overlap", ... -> bytes
+    patches: object = None  # a patches.PatchStage when the first layers run patch by patch
 
     @property
     def peak_sram_bytes(self) -> int:
         return self.arena_bytes
+
+    @property
+    def code_ops(self) -> tuple[int, ...]:
+        """Every op that emits code: the patch stage's layers, then the schedule."""
+        return (self.patches.ops if self.patches is not None else ()) + self.schedule
 
 
 def align(n: int) -> int:
@@ -349,24 +355,41 @@ def execution_orders(graph: Graph, limit: int = 64) -> list[tuple[int, ...]]:
 
 
 MEMORY_MODES = ("auto", "none", "all")
+PATCH_MODES = ("auto", "off", "min")
 
 
-def plan_memory(graph: Graph, mode: str = "auto") -> Plan:
+def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: int | None = None,
+                max_extra_macs: float = 0.20, total_macs: int | None = None) -> Plan:
     """The smallest arena over the execution orders tried, with the tricks of `mode`.
 
-    none: layer by layer; all: in-place depthwise and overlap wherever they are legal;
+    mode none: layer by layer; all: in-place depthwise and overlap wherever they are legal;
     auto: tricks only when they lower the peak (ties keep the plain, faster kernels).
-    The peaks of both are recorded in Plan.peaks.
+    patches off: never; min: the split and grid with the smallest peak within
+    max_extra_macs (a fraction of total_macs); auto: only when the plan exceeds `budget`,
+    then the fewest extra MACs that fit it. Plan.peaks records every figure computed.
     """
     if mode not in MEMORY_MODES:
         raise ValueError(f"memory mode {mode!r} is not one of {MEMORY_MODES}")
+    if patches not in PATCH_MODES:
+        raise ValueError(f"patch mode {patches!r} is not one of {PATCH_MODES}")
     orders = execution_orders(graph)
     plain = min((plan_order(graph, o, NO_TRICKS) for o in orders), key=lambda p: p.arena_bytes)
     peaks = {"layer by layer": plain.arena_bytes}
     best = plain
+    tricks = NO_TRICKS if mode == "none" else Tricks()
     if mode != "none":
-        tricked = min((plan_order(graph, o, Tricks()) for o in orders), key=lambda p: p.arena_bytes)
+        tricked = min((plan_order(graph, o, tricks) for o in orders), key=lambda p: p.arena_bytes)
         peaks["in place + overlap"] = tricked.arena_bytes
         if mode == "all" or tricked.arena_bytes < plain.arena_bytes:
             best = tricked
+    wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
+    if wanted:
+        from mcugen.planner.patches import search_patches
+        macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)
+        patched = search_patches(graph, orders[0], macs, tricks, max_extra_macs,
+                                 budget if patches == "auto" else None)
+        if patched is not None:
+            peaks["patches"] = patched.arena_bytes
+            if patched.arena_bytes < best.arena_bytes:
+                best = patched
     return Plan(**{**best.__dict__, "peaks": peaks})

@@ -1,0 +1,109 @@
+"""`mcugen compile --report`: per-layer memory, offsets, tricks and MACs of a compiled model.
+
+Writes report.json beside the generated code (and report.png, a memory timeline in the
+style of MCUNetV2's figures, when matplotlib is installed) and returns the table's lines.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mcugen.ops import spec_for
+
+
+def _union(intervals: list[tuple[int, int]]) -> int:
+    total, end = 0, -1
+    for lo, hi in sorted(intervals):
+        if hi > end:
+            total += hi - max(lo, end)
+            end = hi
+    return total
+
+
+def _steps(plan) -> dict[int, int]:
+    """Op index -> the planner's step (the patch stage adds a copy-in and a paste step)."""
+    stage = plan.patches
+    if stage is None:
+        return {index: n for n, index in enumerate(plan.order)}
+    steps = {layer.op: j + 1 for j, layer in enumerate(stage.layers)}
+    rest = [i for i in plan.order if i not in steps]
+    steps.update({index: plan.order.index(index) + 2 for index in rest})
+    return steps
+
+
+def layer_rows(model) -> list[dict]:
+    plan, graph = model.plan, model.graph
+    steps = _steps(plan)
+    stage = plan.patches
+    stage_ops = set(stage.ops) if stage else set()
+    rows = []
+    for index in plan.code_ops:
+        op, step = graph.ops[index], steps[index]
+        live = [(b.offset, b.offset + b.size) for b in plan.buffers if b.first_op <= step <= b.last_op]
+        trick = "-"
+        extra = 0
+        if index in stage_ops:
+            j = stage.ops.index(index)
+            layer = stage.layers[j]
+            per_pixel = layer.macs // max(layer.out_h * layer.out_w, 1)
+            done = sum(p.local_args[j]["out_h"] * p.local_args[j]["out_w"] for p in stage.patches)
+            extra = done * per_pixel - layer.macs
+            trick = f"patch {stage.grid[0]}x{stage.grid[1]}"
+        elif index in plan.inplace:
+            trick = "in place"
+        elif index in plan.overlaps:
+            trick = "overlap"
+
+        def where(t):
+            offset = plan.offsets.get(t)
+            return None if offset is None or index in stage_ops else offset
+
+        rows.append(dict(op=index, kind=op.kind, live_bytes=_union(live), trick=trick,
+                         macs=spec_for(op).macs(graph, op), extra_macs=extra,
+                         inputs=[where(t) for t in op.inputs if t >= 0 and not graph.tensors[t].is_const],
+                         outputs=[where(t) for t in op.outputs]))
+    return rows
+
+
+def write_report(model, folder: Path) -> tuple[list[str], list[Path]]:
+    """Write report.json (and report.png); return (table lines, files written)."""
+    rows = layer_rows(model)
+    s = model.summary
+    folder = Path(folder)
+    data = dict(model=model.graph.name, peak_sram_bytes=s.peak_sram_bytes, peaks=s.peaks,
+                macs=s.macs, extra_macs=s.extra_macs, patches=s.patches, layers=rows)
+    files = [folder / "report.json"]
+    files[0].write_text(json.dumps(data, indent=2) + "\n")
+    lines = ["  op  kind                      live bytes  trick        MACs        extra MACs  in -> out offsets"]
+    for r in rows:
+        offsets = f"{r['inputs']} -> {r['outputs']}".replace("None", "patch")
+        lines.append(f"  {r['op']:>3} {r['kind']:<25} {r['live_bytes']:>10,}  {r['trick']:<11} "
+                     f"{r['macs']:>11,} {r['extra_macs']:>11,}  {offsets}")
+    png = _plot(rows, s, folder / "report.png")
+    if png is not None:
+        files.append(png)
+        lines.append(f"  wrote {files[0]} and {png}")
+    else:
+        lines.append(f"  wrote {files[0]} (report.png needs matplotlib: pip install matplotlib)")
+    return lines, files
+
+
+def _plot(rows: list[dict], summary, path: Path) -> Path | None:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    figure, axis = plt.subplots(figsize=(max(6.0, len(rows) * 0.25), 3.5))
+    colors = {"-": "#888888", "in place": "#2a9d8f", "overlap": "#e9c46a"}
+    axis.bar(range(len(rows)), [r["live_bytes"] / 1024 for r in rows],
+             color=[colors.get(r["trick"], "#e76f51") for r in rows])
+    axis.set_xlabel("layer (execution order); red: patch-based, green: in place, yellow: overlap")
+    axis.set_ylabel("arena in use (KiB)")
+    axis.set_title(f"peak {summary.peak_sram_bytes:,} bytes; " +
+                   ", ".join(f"{k} {v:,}" for k, v in summary.peaks.items()), fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
