@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
+
+# Malformed models against `mcugen compile` (tests/fuzz runs a few hundred of these).
+FUZZ_CASES ?= 10000
+FUZZ_SECONDS ?= 7200
+FUZZ_SEED ?= 0
+fuzz: $(STAMP)
+	nice $(PY) fuzz/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo_out

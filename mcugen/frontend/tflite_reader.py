@@ -25,6 +25,9 @@ _ENUM_FIELDS = {
         v: k for k, v in vars(tflite.ActivationFunctionType).items() if not k.startswith("_")},
 }
 MAX_MODEL_BYTES = 1 << 30
+# No microcontroller board has this much memory for one tensor; refusing here keeps later
+# stages (sizes, plans, the C arena's int offsets) far from overflow and huge allocations.
+MAX_TENSOR_BYTES = 32 << 20
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -103,16 +106,24 @@ def _int_vector(values) -> np.ndarray:
     return np.zeros(0, np.int32) if isinstance(values, int) else values
 
 
+def _display_name(raw: bytes | None, limit: int = 200) -> str:
+    """A tensor name fit for one-line errors and C comments: printable ASCII, no comment
+    terminator, bounded length (a corrupt file can make a name out of anything)."""
+    text = "".join(c if " " <= c <= "~" else "?" for c in (raw or b"").decode(errors="replace"))
+    text = text.replace("*/", "*?")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _operator_name(opcode) -> str:
     code = max(opcode.BuiltinCode(), opcode.DeprecatedBuiltinCode())
     if code == tflite.BuiltinOperator.CUSTOM:
         custom = opcode.CustomCode()
-        return f"CUSTOM({custom.decode(errors='replace') if custom else '?'})"
+        return f"CUSTOM({_display_name(custom, 60) or '?'})"
     return _OPERATOR_NAMES.get(code, f"UNKNOWN_OPERATOR_{code}")
 
 
 def _read_tensor(model, t, index: int, n_buffers: int, data: bytes) -> Tensor:
-    name = (t.Name() or b"").decode(errors="replace") or f"tensor_{index}"
+    name = _display_name(t.Name()) or f"tensor_{index}"
     dtype = _TENSOR_TYPES.get(t.Type(), f"type_{t.Type()}")
     shape = tuple(int(d) for d in _int_vector(t.ShapeAsNumpy()))
     signature = [int(d) for d in _int_vector(t.ShapeSignatureAsNumpy())]
@@ -121,6 +132,13 @@ def _read_tensor(model, t, index: int, n_buffers: int, data: bytes) -> Tensor:
     if any(d < 0 for d in shape) or any(d < 0 for d in signature[1:]):
         raise McugenError(f"tensor {index} ({name}) has a dynamic shape "
                           f"{signature or list(shape)}; mcugen needs static shapes")
+    elements = 1
+    for d in shape:
+        elements *= d  # Python ints: no int64 wrap-around for absurd shapes
+    itemsize = np.dtype(dtype).itemsize if dtype in _NUMPY_TYPES else 1
+    if elements * itemsize > MAX_TENSOR_BYTES:
+        raise McugenError(f"tensor {index} ({name}) of shape {list(shape)} needs {elements * itemsize:,} bytes; "
+                          f"mcugen refuses tensors over {MAX_TENSOR_BYTES >> 20} MiB (no microcontroller has that much)")
     quant = None
     q = t.Quantization()
     if q is not None and q.ScaleLength() > 0:

@@ -1,0 +1,96 @@
+"""Malformed models: a CI-sized fuzz run, and the cases earlier runs found, kept as recipes."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import mcugen
+from fuzz.fuzz import CLEAN, FuzzBuilder, fuzz, huge_conv_model, run_in_process
+from mcugen.errors import McugenError
+
+CI_CASES = 300
+
+
+def test_fuzz_ci_run():
+    """A few hundred cases: only successes and one-line errors, no crash, hang or bad C."""
+    report = fuzz(CI_CASES, seconds=240, seed=20240601, subprocess_every=100, build_every=20,
+                  inspect_every=5)
+    print("\n".join(report.lines()))
+    assert report.cases == CI_CASES
+    assert report.ok, "\n".join(report.lines())
+    totals = report.totals()
+    assert totals["success"] > 0 and totals["clean error"] > 0  # both kinds of outcome were exercised
+    assert report.subprocess_runs == 3 and report.builds > 0
+
+
+def _huge_conv(side):
+    for seed in range(100):
+        b = huge_conv_model(np.random.default_rng(seed))
+        if b.tensors[0]["shape"][1] == side:
+            return b.build()
+    raise AssertionError(side)
+
+
+@pytest.mark.parametrize("side", [100_000, 46_341, 2**31 - 1])
+def test_huge_conv_refused_quickly(tmp_path, side):
+    """Found by the fuzzer: a 100000x100000 CONV_2D made the planner allocate 75 GiB; with
+    2^31-1 a side the int64 size wrapped and compile "succeeded" with negative SRAM."""
+    path = tmp_path / "huge.tflite"
+    path.write_bytes(_huge_conv(side))
+    start = time.monotonic()
+    outcome, message = run_in_process(path, tmp_path / "out")
+    assert outcome == CLEAN, message
+    assert "mcugen refuses tensors over 32 MiB" in message and f"{side}, {side}, 3]" in message
+    with pytest.raises(McugenError, match="refuses tensors over"):
+        mcugen.compile(path.read_bytes())  # no board: refused all the same
+    assert time.monotonic() - start < 10  # generous: it takes milliseconds
+
+
+def test_largest_tensor_checked_against_board_before_planning(tmp_path):
+    """A 2 MiB activation on a 320 KiB board: refused up front, naming the tensor."""
+    b = FuzzBuilder()
+    x = b.input((1, 1024, 1024, 2), scale=0.05, zero_point=0, name="big_input")
+    y = b.output(b.tensor((1, 512, 512, 2), scale=0.05, zero_point=0))
+    b.op("MAX_POOL_2D", [x], [y], filter_height=2, filter_width=2, stride_h=2, stride_w=2)
+    with pytest.raises(McugenError, match=r"does not fit stm32f746: tensor 'big_input' alone needs "
+                                          r"2,097,152 bytes of SRAM, the board has 327,680"):
+        mcugen.compile(b.build(), board="stm32f746")
+
+
+def test_control_characters_in_names_stay_on_one_line(tmp_path):
+    """Found by the fuzzer (a byte flip in a string length): a tensor name running over the
+    rest of the file, newlines and all, went into the error message. Names are now printable
+    ASCII, bounded, and cannot close a C comment."""
+    b = FuzzBuilder()
+    x = b.input((1, 4), scale=0.05, zero_point=0, name="in\nput */ #include <evil.h>\x00\x7f")
+    y = b.output(b.tensor((1, 4), scale=0.05, zero_point=0, name="x" * 5000))
+    b.op("MAX_POOL_2D", [x], [y])  # 2-D input: refused, naming the input
+    path = tmp_path / "names.tflite"
+    path.write_bytes(b.build())
+    outcome, message = run_in_process(path, tmp_path / "out")
+    assert outcome == CLEAN, message
+    assert "'in?put *? #include <evil.h>??'" in message and "\n" not in message
+
+    b.ops.clear()
+    b.op("RESHAPE", [x], [y], new_shape=[1, 4])
+    b.tensors[y]["name"] = "out */ put"
+    compiled = mcugen.compile(b.build(), prefix="names")
+    assert "*/ put" not in compiled.files["names.h"] and "'out *? put'" in compiled.files["names.h"]
+    assert compiled.run(np.arange(4, dtype=np.int8).reshape(1, 4))[0].tolist() == [[0, 1, 2, 3]]
+
+
+@pytest.mark.parametrize("scale, zero_point, expected", [
+    (None, None, "missing"), (float("nan"), 0, "scale nan"), (0.0, 0, "scale 0,"),
+    (0.1, 300, "scale 0.1, zero point 300"), ([0.1, 0.2], 0, r"per-channel \(2\)")])
+def test_graph_output_needs_int8_quantization(scale, zero_point, expected):
+    """Found by the fuzzer: a RESHAPE output without quantization as the graph output
+    crashed the header rendering (no scale to write)."""
+    b = FuzzBuilder()
+    x = b.input((1, 4), scale=0.05, zero_point=0)
+    y = b.output(b.tensor((4,), scale=scale, zero_point=zero_point, name="flat"))
+    b.op("RESHAPE", [x], [y], new_shape=[4])
+    with pytest.raises(McugenError, match=rf"graph input/output 'flat' needs one positive scale and an int8 "
+                                          rf"zero point \(its quantization is {expected}"):
+        mcugen.compile(b.build())
