@@ -1,6 +1,7 @@
 """Check every op against the registry, then precompute its kernel arguments."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from mcugen.errors import McugenError
@@ -38,6 +39,11 @@ def check_supported(graph: Graph) -> None:
         _check_interface_type(graph, t)
         if tensor.is_const:
             raise McugenError(f"graph input/output '{tensor.name}' is a constant tensor")
+        quant = tensor.quant  # the int8 interface's scale and zero point go into the header
+        if tensor.dtype == "int8" and (quant is None or quant.per_channel or not math.isfinite(tensor.scale)
+                                       or tensor.scale <= 0 or not -128 <= tensor.zero_point <= 127):
+            raise McugenError(f"graph input/output '{tensor.name}' needs one positive scale and an int8 "
+                              f"zero point (its quantization is {_quant_text(quant)})")
     produced = set(graph.inputs)
     for op in graph.ops:
         if op.kind not in REGISTRY:
@@ -59,6 +65,14 @@ def check_supported(graph: Graph) -> None:
     for t in graph.outputs:
         if t not in produced:
             raise McugenError(f"graph output '{graph.tensors[t].name}' is never computed")
+
+
+def _quant_text(quant) -> str:
+    if quant is None:
+        return "missing"
+    if quant.per_channel:
+        return f"per-channel ({quant.scale.size})"
+    return f"scale {float(quant.scale[0]):.6g}, zero point {int(quant.zero_point[0])}"
 
 
 def layer_name(graph: Graph, op: Op) -> str:
