@@ -95,7 +95,22 @@ def bench_model(path: Path, work: Path) -> dict:
             raise McugenError(f"{path.name}: output on {board} differs from the host build")
         row[f"{key}_instructions"] = measurement.instructions
         row[f"{key}_per_mac"] = round(measurement.instructions / summary.macs, 2) if summary.macs else None
+    row.update(portable_columns(path, work, inputs, sizes, host, summary.macs))
     return row
+
+
+def portable_columns(path: Path, work: Path, inputs, sizes, host, macs: int) -> dict:
+    """The same model with kernels="portable": instructions and per MAC on each board (the
+    main columns use the board's default kernels, the SIMD ones on M4/M7)."""
+    compiled, columns = mcugen.compile(path, board=BOARDS["m7"], kernels="portable"), {}
+    for key, board in BOARDS.items():
+        elf = build_firmware(compiled, board, work / f"{path.stem}_{board}_portable")
+        [(outputs, measurement)] = run_firmware_batch(elf, board, [inputs], sizes)
+        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
+            raise McugenError(f"{path.name}: portable output on {board} differs from the SIMD host build")
+        columns[f"{key}_portable_instructions"] = measurement.instructions
+        columns[f"{key}_portable_per_mac"] = round(measurement.instructions / macs, 2) if macs else None
+    return columns
 
 
 COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_sram", "{:,}"),
@@ -104,7 +119,8 @@ COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_s
            ("weights", "weights", "{:,}"), ("code", "model_code", "{:,}"), ("kernels", "kernels", "{:,}"),
            ("harness", "harness", "{:,}"),
            ("M7 instr", "m7_instructions", "{:,}"), ("M7 i/MAC", "m7_per_mac", "{:.2f}"),
-           ("M4 instr", "m4_instructions", "{:,}"), ("M4 i/MAC", "m4_per_mac", "{:.2f}")]
+           ("M4 instr", "m4_instructions", "{:,}"), ("M4 i/MAC", "m4_per_mac", "{:.2f}"),
+           ("M7 port i/MAC", "m7_portable_per_mac", "{:.2f}"), ("M4 port i/MAC", "m4_portable_per_mac", "{:.2f}")]
 
 
 def table(rows: list[dict]) -> str:
@@ -135,7 +151,8 @@ def main() -> int:
           "minimum arena_size (its stack not included); flash: ELF .text+.data on mps2-an500 (-O2) "
           "split into weights, model code (invoke with inlined kernels), out-of-line kernels and "
           "the test harness (startup, main, semihosting, libc); instr: instructions per inference "
-          "counted by QEMU (-icount, +-40), random int8 input.")
+          "counted by QEMU (-icount, +-40), random int8 input, with the board's default kernels "
+          "(SIMD on M4/M7); port i/MAC: the same with --kernels portable.")
     out = Path(__file__).resolve().parent / "results.json"
     out.write_text(json.dumps(dict(boards=BOARDS, opt="-O2", rows=rows), indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)} in {time.time() - started:.1f} s")

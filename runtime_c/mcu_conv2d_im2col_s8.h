@@ -30,14 +30,15 @@
 MCU_INLINE void mcu_expand_s8_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t offset2)
 {
     int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
+    /* counted loops (not `i < n` after a stride-4 loop): GCC then sees the bounds */
+    for (int32_t blocks = n >> 2; blocks > 0; --blocks, i += 4) {
         const int32_t x = mcu_load_s8x4(src + i);
         const int32_t even = mcu_sxtab16(offset2, x);      /* x0, x2 */
         const int32_t odd = mcu_sxtab16_ror8(offset2, x);  /* x1, x3 */
         mcu_store_s16x2(dst + i, mcu_pkhbt(even, odd));     /* x0, x1 */
         mcu_store_s16x2(dst + i + 2, mcu_pkhtb(odd, even)); /* x2, x3 */
     }
-    for (; i < n; ++i) {
+    for (int32_t rest = n & 3; rest > 0; --rest, ++i) {
         mcu_store_s16(dst + i, (int32_t)src[i] + mcu_lane_s16((uint32_t)offset2, 0));
     }
 }
@@ -107,21 +108,21 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16(
     const int8_t *filter, const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
     int32_t K, int32_t out_c, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
-    const int32_t k4 = K & ~3;
     int32_t oc = 0;
-    for (; oc + 2 <= out_c; oc += 2) {
+    for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, oc += 2) {
         const int8_t *w0 = filter + oc * K;
         const int8_t *w1 = w0 + K;
         int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
         int32_t k = 0;
-        for (; k + 8 <= K; k += 8) { /* two groups of 4 per pass: half the loop overhead */
+        for (int32_t blocks = K >> 3; blocks > 0; --blocks, k += 8) { /* half the loop overhead */
             MCU_GEMM_2X2_STEP(k);
             MCU_GEMM_2X2_STEP(k + 4);
         }
-        for (; k < k4; k += 4) {
+        if (K & 4) {
             MCU_GEMM_2X2_STEP(k);
+            k += 4;
         }
-        for (; k < K; ++k) {
+        for (int32_t rest = K & 3; rest > 0; --rest, ++k) {
             const int32_t x0 = mcu_load_s16(col0 + k), x1 = mcu_load_s16(col1 + k);
             a00 += w0[k] * x0;
             a10 += w1[k] * x0;
@@ -135,11 +136,11 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16(
             out1[oc + 1] = mcu_requant_s8(a11, multiplier[oc + 1], shift[oc + 1], output_offset, act_min, act_max);
         }
     }
-    if (oc < out_c) {
+    if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
         int32_t a00 = bias[oc], a01 = a00;
         int32_t k = 0;
-        for (; k < k4; k += 4) {
+        for (int32_t blocks = K >> 2; blocks > 0; --blocks, k += 4) {
             const int32_t wa = mcu_load_s8x4(w0 + k);
             const int32_t wa01 = mcu_sxtb16(wa), wa23 = mcu_sxtb16_ror8(wa);
             a00 = mcu_smlad(mcu_load_s16x2(col0 + k), wa01, a00);
@@ -147,7 +148,7 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16(
             a01 = mcu_smlad(mcu_load_s16x2(col1 + k), wa01, a01);
             a01 = mcu_smlad(mcu_load_s16x2(col1 + k + 2), wa23, a01);
         }
-        for (; k < K; ++k) {
+        for (int32_t rest = K & 3; rest > 0; --rest, ++k) {
             a00 += w0[k] * mcu_load_s16(col0 + k);
             a01 += w0[k] * mcu_load_s16(col1 + k);
         }

@@ -31,7 +31,6 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
-    const int32_t c4 = channels & ~3;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * channels;
         for (int32_t oy = 0; oy < out_h; ++oy) {
@@ -56,7 +55,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                 /* index of tap (0, 0), which may lie in the padding: only valid taps are read */
                 const int32_t origin = (in_y0 * in_w + in_x0) * channels;
                 int32_t c = 0;
-                for (; c < c4; c += 4) {
+                for (int32_t groups = channels >> 2; groups > 0; --groups, c += 4) {
                     int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
                     for (int32_t fy = fy0; fy < fy1; ++fy) {
                         const int32_t in_row = origin + dilation_h * fy * in_w * channels + c;
@@ -77,7 +76,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                     output[c + 2] = (int8_t)mcu_requant_clamp(a2, multiplier[c + 2], shift[c + 2], output_offset, act_min, act_max);
                     output[c + 3] = (int8_t)mcu_requant_clamp(a3, multiplier[c + 3], shift[c + 3], output_offset, act_min, act_max);
                 }
-                for (; c < channels; ++c) {
+                for (int32_t rest = channels & 3; rest > 0; --rest, ++c) {
                     int32_t acc = bias[c];
                     for (int32_t fy = fy0; fy < fy1; ++fy) {
                         for (int32_t fx = fx0; fx < fx1; ++fx) {

@@ -30,16 +30,15 @@ MCU_KERNEL void mcu_fc_dot_s8(
     int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
-    const int32_t d4 = depth & ~3;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *x = input + b * depth;
         const int8_t *w0 = filter;
         int32_t u = 0;
-        for (int32_t blocks = units >> 2; blocks > 0; --blocks, u += 4, w0 += 4 * depth) {
+        for (int32_t row_blocks = units >> 2; row_blocks > 0; --row_blocks, u += 4, w0 += 4 * depth) {
             const int8_t *w1 = w0 + depth, *w2 = w1 + depth, *w3 = w2 + depth;
             int32_t a0 = bias[u], a1 = bias[u + 1], a2 = bias[u + 2], a3 = bias[u + 3];
             int32_t d = 0;
-            for (; d < d4; d += 4) {
+            for (int32_t blocks = depth >> 2; blocks > 0; --blocks, d += 4) {
                 const int32_t xv = mcu_load_s8x4(x + d);
                 const int32_t x02 = mcu_sxtab16(offset2, xv), x13 = mcu_sxtab16_ror8(offset2, xv);
                 int32_t w = mcu_load_s8x4(w0 + d);
@@ -55,7 +54,7 @@ MCU_KERNEL void mcu_fc_dot_s8(
                 a3 = mcu_smlad(x02, mcu_sxtb16(w), a3);
                 a3 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a3);
             }
-            for (; d < depth; ++d) {
+            for (int32_t rest = depth & 3; rest > 0; --rest, ++d) {
                 const int32_t xd = (int32_t)x[d] + input_offset;
                 a0 += w0[d] * xd;
                 a1 += w1[d] * xd;
@@ -67,16 +66,16 @@ MCU_KERNEL void mcu_fc_dot_s8(
             output[u + 2] = mcu_fc_output_s8(a2, multiplier, shift, u + 2, per_channel, output_offset, act_min, act_max);
             output[u + 3] = mcu_fc_output_s8(a3, multiplier, shift, u + 3, per_channel, output_offset, act_min, act_max);
         }
-        for (int32_t rest = units & 3; rest > 0; --rest, ++u, w0 += depth) {
+        for (int32_t rows_left = units & 3; rows_left > 0; --rows_left, ++u, w0 += depth) {
             int32_t a0 = bias[u];
             int32_t d = 0;
-            for (; d < d4; d += 4) {
+            for (int32_t blocks = depth >> 2; blocks > 0; --blocks, d += 4) {
                 const int32_t xv = mcu_load_s8x4(x + d);
                 const int32_t w = mcu_load_s8x4(w0 + d);
                 a0 = mcu_smlad(mcu_sxtab16(offset2, xv), mcu_sxtb16(w), a0);
                 a0 = mcu_smlad(mcu_sxtab16_ror8(offset2, xv), mcu_sxtb16_ror8(w), a0);
             }
-            for (; d < depth; ++d) {
+            for (int32_t rest = depth & 3; rest > 0; --rest, ++d) {
                 a0 += w0[d] * ((int32_t)x[d] + input_offset);
             }
             output[u] = mcu_fc_output_s8(a0, multiplier, shift, u, per_channel, output_offset, act_min, act_max);
