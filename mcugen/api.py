@@ -96,14 +96,18 @@ class CompiledModel:
         return written
 
     def host(self, sanitize: bool = False):
-        """The host build of the generated C, built once, loaded through cffi."""
+        """The host build of the generated C, built once: loaded through cffi, or with
+        sanitize=True built with -fsanitize=address,undefined and run in a child process."""
         if self._host is None:
             from mcugen.host import HostModel, build_host_library
             self._tmp = tempfile.TemporaryDirectory(prefix="mcugen-host-")
             folder = Path(self._tmp.name)
             self.write(folder)
-            library = build_host_library(folder, self.prefix, sanitize=sanitize)
-            self._host = HostModel(library, self.plan, self.prefix)
+            if sanitize:  # AddressSanitizer + UBSan: an executable in a child process
+                from mcugen.host.runner import SanitizedHostModel, build_sanitized_runner
+                self._host = SanitizedHostModel(build_sanitized_runner(folder, self.plan, self.prefix), self.plan)
+            else:
+                self._host = HostModel(build_host_library(folder, self.prefix), self.plan, self.prefix)
         return self._host
 
     def run(self, inputs) -> list[np.ndarray]:

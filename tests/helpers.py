@@ -11,7 +11,8 @@ SHARED_MODELS = ROOT.parent / "shared" / "models"
 
 
 def assert_bit_exact(model_bytes: bytes, count: int = 20, seed: int = 0, **compile_args):
-    """Compile (host build with UBSan), run `count` input sets, demand byte equality with TFLM."""
+    """Compile (host build with ASan + UBSan, in a child process), run `count` input sets,
+    demand byte equality with TFLM."""
     compiled = mcugen.compile(model_bytes, **compile_args)
     compiled.host(sanitize=True)
     result = verify_model(compiled, model_bytes, count=count, seed=seed)
