@@ -134,7 +134,7 @@ def default_prefix(name: str) -> str:
 def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
                   check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
                   patches: str = "auto", sram_budget: int | None = None,
-                  max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS) -> CompiledModel:
+                  max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False) -> CompiledModel:
     """Compile an IR graph: passes, kernel selection, memory plan, C rendering.
 
     kernels: "simd" (DSP-extension kernels; plain-C models of the instructions off target),
@@ -143,7 +143,8 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     "all" (wherever legal) or "none" (layer by layer).
     patches: "auto" (patch-based inference only when the plan exceeds sram_budget, or the
     board's SRAM: then the fewest extra MACs that fit), "min" (the smallest peak within
-    max_extra_macs, a fraction of the model's MACs) or "off"."""
+    max_extra_macs, a fraction of the model's MACs) or "off".
+    debug_guards: guard words around the arena, checked after each invoke (nonzero return)."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
@@ -165,7 +166,8 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     if sram_budget is not None and plan.peak_sram_bytes > sram_budget:
         raise McugenError(f"cannot meet the SRAM budget of {sram_budget:,} bytes: the best plan "
                           f"needs {plan.peak_sram_bytes:,} ({_tried(plan)})")
-    model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix), board=board)
+    model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix, debug_guards),
+                          board=board)
     if board is not None and check_fit:
         check_fits(model.summary, board)
     return model
@@ -204,7 +206,7 @@ def check_fits(summary: Summary, board: Board) -> None:
 def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
             check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
             patches: str = "auto", sram_budget: int | None = None,
-            max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS) -> CompiledModel:
+            max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False) -> CompiledModel:
     """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
     if isinstance(model, (bytes, bytearray)):
         graph = parse_tflite(bytes(model))
@@ -212,4 +214,4 @@ def compile(model, board: str | Board | None = None, prefix: str | None = None, 
         graph = load_tflite(model)
     return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels,
                          memory=memory, patches=patches, sram_budget=sram_budget,
-                         max_extra_macs=max_extra_macs)
+                         max_extra_macs=max_extra_macs, debug_guards=debug_guards)

@@ -46,7 +46,7 @@ def cmd_compile(args) -> int:
     from mcugen.api import compile as compile_model
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels, memory=args.memory,
                           patches=args.patches, sram_budget=args.sram_budget,
-                          max_extra_macs=args.max_extra_macs / 100)
+                          max_extra_macs=args.max_extra_macs / 100, debug_guards=args.debug_guards)
     folder = Path(args.output) if args.output else Path(model.prefix)
     prepare_output(folder, args.force)
     written = model.write(folder)
@@ -220,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cap on the extra MACs of patches with --patches min (default 20 %%)")
     p.add_argument("--report", action="store_true",
                    help="print per-layer memory and write report.json (and report.png with matplotlib)")
+    p.add_argument("--debug-guards", action="store_true",
+                   help="debug build: guard words around the arena, checked after each invoke "
+                        "(which returns <PREFIX>_ERROR_GUARD_OVERWRITTEN if one was overwritten)")
     _kernels_argument(p)
     p.set_defaults(func=cmd_compile)
     p = sub.add_parser("verify", help="compare the generated C with TFLite Micro on random inputs")

@@ -69,8 +69,9 @@ def kernel_files(headers: set[str]) -> list[str]:
     return sorted(needed)
 
 
-def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
-    """Render the plan's files as {relative path: text}."""
+def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str, str]:
+    """Render the plan's files as {relative path: text}; debug_guards puts checked guard
+    words around the arena (see templates/model.c.j2)."""
     graph: Graph = plan.graph
     consts, symbols_by_tensor, layers, headers = [], {}, [], set()
 
@@ -124,7 +125,7 @@ def render_plan(plan: Plan, prefix: str) -> dict[str, str]:
     kernels = kernel_files(headers)
     context = dict(
         prefix=prefix, PREFIX=prefix.upper(), guard=f"{prefix.upper()}_H", version=__version__,
-        model_name=graph.name, arena_bytes=plan.arena_bytes, arena_alloc=max(plan.arena_bytes, 16),
+        model_name=graph.name, debug_guards=debug_guards, arena_bytes=plan.arena_bytes, arena_alloc=max(plan.arena_bytes, 16),
         inputs=[_io(plan, t, "input", i, prefix) for i, t in enumerate(graph.inputs)],
         outputs=[_io(plan, t, "output", i, prefix) for i, t in enumerate(graph.outputs)],
         consts=consts, const_bytes=sum(c["nbytes"] for c in consts), layers=layers,
