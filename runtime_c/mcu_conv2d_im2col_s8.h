@@ -14,7 +14,7 @@
  * K the bytes are w0 w2 w1 w3 (so SXTB16 yields the pair w0,w1 and SXTB16 ROR 8 the pair
  * w2,w3); the last K % 4 values stay in order. multiplier/shift/bias have out_c entries;
  * input and output do not overlap.
- * Scratch: mcu_conv2d_im2col_s8_buffer_size(K) bytes, 4-byte aligned.
+ * Scratch: mcu_conv2d_im2col_s8_buffer_size(K, out_c) bytes, 4-byte aligned.
  */
 #ifndef MCU_CONV2D_IM2COL_S8_H
 #define MCU_CONV2D_IM2COL_S8_H
@@ -24,7 +24,8 @@
 
 /* Two patches of K int16 values, each rounded up to an even count (word-aligned). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 1) / 2 * 2)
-#define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
+/* two int16 patches, then two rows of out_c int32 accumulators */
+#define mcu_conv2d_im2col_s8_buffer_size(K, out_c) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2 + 2 * (out_c) * 4)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
 MCU_INLINE void mcu_expand_s8_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t offset2)
@@ -73,12 +74,6 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
     }
 }
 
-MCU_INLINE int8_t mcu_requant_s8(int32_t acc, int32_t multiplier, int32_t shift,
-                                 int32_t output_offset, int32_t act_min, int32_t act_max)
-{
-    return (int8_t)mcu_clamp(mcu_requant_fast(acc, multiplier, shift) + output_offset, act_min, act_max);
-}
-
 /* One group of 4 along K for the 2x2 block: 2 weight words, 4 patch words, 8 SMLAD. */
 #define MCU_GEMM_2X2_STEP(kk)                                                          \
     do {                                                                               \
@@ -100,13 +95,12 @@ MCU_INLINE int8_t mcu_requant_s8(int32_t acc, int32_t multiplier, int32_t shift,
     } while (0)
 
 /*
- * out0[oc], out1[oc] for every oc: patches col0 and col1 (K int16 each) against the
- * reordered filter rows. out1 == 0 computes col0 only (the odd last pixel).
+ * acc0[oc], acc1[oc] = bias + dot products of patches col0, col1 (K int16 each) with the
+ * reordered filter rows, for every oc; requantized afterwards by mcu_requant_row_s8.
  */
-MCU_INLINE void mcu_gemm_2x2_s8_s16(
-    const int16_t *col0, const int16_t *col1, int8_t *out0, int8_t *out1,
-    const int8_t *filter, const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
-    int32_t K, int32_t out_c, int32_t output_offset, int32_t act_min, int32_t act_max)
+MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
+    const int16_t *col0, const int16_t *col1, int32_t *acc0, int32_t *acc1,
+    const int8_t *filter, const int32_t *bias, int32_t K, int32_t out_c)
 {
     int32_t oc = 0;
     for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, oc += 2) {
@@ -129,12 +123,10 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16(
             a01 += w0[k] * x1;
             a11 += w1[k] * x1;
         }
-        out0[oc] = mcu_requant_s8(a00, multiplier[oc], shift[oc], output_offset, act_min, act_max);
-        out0[oc + 1] = mcu_requant_s8(a10, multiplier[oc + 1], shift[oc + 1], output_offset, act_min, act_max);
-        if (out1) {
-            out1[oc] = mcu_requant_s8(a01, multiplier[oc], shift[oc], output_offset, act_min, act_max);
-            out1[oc + 1] = mcu_requant_s8(a11, multiplier[oc + 1], shift[oc + 1], output_offset, act_min, act_max);
-        }
+        mcu_store_s32(acc0 + oc, a00);
+        mcu_store_s32(acc0 + oc + 1, a10);
+        mcu_store_s32(acc1 + oc, a01);
+        mcu_store_s32(acc1 + oc + 1, a11);
     }
     if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
@@ -152,10 +144,8 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16(
             a00 += w0[k] * mcu_load_s16(col0 + k);
             a01 += w0[k] * mcu_load_s16(col1 + k);
         }
-        out0[oc] = mcu_requant_s8(a00, multiplier[oc], shift[oc], output_offset, act_min, act_max);
-        if (out1) {
-            out1[oc] = mcu_requant_s8(a01, multiplier[oc], shift[oc], output_offset, act_min, act_max);
-        }
+        mcu_store_s32(acc0 + oc, a00);
+        mcu_store_s32(acc1 + oc, a01);
     }
 }
 
@@ -172,6 +162,8 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
     const int32_t offset2 = mcu_dup_s16(input_offset);
     int16_t *const col0 = scratch;
     int16_t *const col1 = scratch + MCU_CONV2D_IM2COL_COLUMN(K);
+    int32_t *const acc0 = (int32_t *)(void *)(scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K));
+    int32_t *const acc1 = acc0 + out_c;
     const int32_t pixels = out_h * out_w;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
@@ -195,8 +187,12 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                 }
                 out1 = out + (p + 1) * out_c;
             }
-            mcu_gemm_2x2_s8_s16(col0, out1 ? col1 : col0, out + p * out_c, out1, filter, bias,
-                                multiplier, shift, K, out_c, output_offset, act_min, act_max);
+            mcu_gemm_2x2_s8_s16(col0, out1 ? col1 : col0, acc0, acc1, filter, bias, K, out_c);
+            mcu_requant_row_s8(acc0, out + p * out_c, multiplier, shift, out_c, output_offset,
+                               act_min, act_max);
+            if (out1) {
+                mcu_requant_row_s8(acc1, out1, multiplier, shift, out_c, output_offset, act_min, act_max);
+            }
         }
     }
 }

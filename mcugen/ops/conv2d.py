@@ -96,9 +96,10 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def im2col_scratch_bytes(patch: int) -> int:
-    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches, each rounded up to even length."""
-    return 2 * ((patch + 1) // 2 * 2) * 2
+def im2col_scratch_bytes(patch: int, out_c: int) -> int:
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each of even length), then two
+    rows of int32 accumulators."""
+    return 2 * ((patch + 1) // 2 * 2) * 2 + 2 * out_c * 4
 
 
 def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered | None:
@@ -116,7 +117,7 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
                        for c in portable.consts)
     return replace(portable, consts=new_consts, kernel="mcu_conv2d_im2col_s8.h",
                    function="mcu_conv2d_im2col_s8",
-                   scratch_bytes=im2col_scratch_bytes(patch))
+                   scratch_bytes=im2col_scratch_bytes(patch, args["out_c"]))
 
 
 def _macs(graph: Graph, op: Op, depthwise: bool) -> int:
