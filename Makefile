@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz clean
+.PHONY: demo test bench fuzz proptest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ FUZZ_SECONDS ?= 7200
 FUZZ_SEED ?= 0
 fuzz: $(STAMP)
 	nice $(PY) fuzz/fuzz.py --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
+
+# Property tests with many random examples (`make test` runs the derandomized "ci" profile).
+proptest: $(STAMP)
+	$(PY) -m pytest -q -n 2 tests/property --hypothesis-profile=long
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo_out
