@@ -62,25 +62,38 @@ def _float_set(rng, shape, n: int, lo: float, hi: float) -> np.ndarray:
     return np.where(rng.random(size=shape) < 0.3, ties, values).astype(np.float32)
 
 
-def test_inputs(shapes, count: int, seed: int = 0, float_ranges=None):
-    """count input sets: all -128, all 127, random extremes, then uniform random int8.
+def _int_set(rng, shape, n: int, dtype: np.dtype) -> np.ndarray:
+    """Integers for set n: all minimum, all maximum, random extremes, then uniform random.
 
-    float_ranges: per input, None for int8 or the (lo, hi) real range of a float32 input."""
+    int16 sets from n = 3 on alternate between the whole range and small values around 0
+    (where 16x8 models keep most of their activations)."""
+    lo, hi = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
+    if n == 0:
+        return np.full(shape, lo, dtype)
+    if n == 1:
+        return np.full(shape, hi, dtype)
+    if n == 2:
+        return rng.choice(np.array([lo, hi], dtype), size=shape)
+    if dtype == np.int16 and n % 2 == 0:
+        return rng.integers(-512, 512, size=shape, dtype=dtype)
+    return rng.integers(lo, hi + 1, size=shape, dtype=dtype)
+
+
+def test_inputs(shapes, count: int, seed: int = 0, float_ranges=None, dtypes=None):
+    """count input sets: all minimum, all maximum, random extremes, then uniform random.
+
+    float_ranges: per input, None for an integer input or the (lo, hi) real range of a
+    float32 input; dtypes: per integer input, int8 (the default) or int16."""
     rng = np.random.default_rng(seed)
     float_ranges = float_ranges or [None] * len(shapes)
+    dtypes = [np.dtype(d) for d in (dtypes or ["int8"] * len(shapes))]
     for n in range(count):
         batch = []
-        for shape, real_range in zip(shapes, float_ranges):
+        for shape, real_range, dtype in zip(shapes, float_ranges, dtypes):
             if real_range is not None:
                 batch.append(_float_set(rng, shape, n, *real_range))
-            elif n == 0:
-                batch.append(np.full(shape, -128, np.int8))
-            elif n == 1:
-                batch.append(np.full(shape, 127, np.int8))
-            elif n == 2:
-                batch.append(rng.choice(np.array([-128, 127], np.int8), size=shape))
             else:
-                batch.append(rng.integers(-128, 128, size=shape, dtype=np.int8))
+                batch.append(_int_set(rng, shape, n, dtype))
         yield batch
 
 
@@ -110,7 +123,8 @@ def verify_model(compiled, model_bytes: bytes, count: int = 100, seed: int = 0) 
     float_ranges = [float_input_range(graph, t) if graph.tensors[t].dtype == "float32" else None
                     for t in graph.inputs]
     result = VerifyResult(runs=0, compared_values=0, mismatched_values=0, mismatched_runs=0)
-    for inputs in test_inputs(shapes, count, seed, float_ranges):
+    dtypes = [graph.tensors[t].dtype if graph.tensors[t].dtype == "int16" else "int8" for t in graph.inputs]
+    for inputs in test_inputs(shapes, count, seed, float_ranges, dtypes):
         expected = run_tflm(interpreter, inputs, len(graph.outputs))
         got = compiled.run(inputs)
         result.runs += 1

@@ -41,13 +41,14 @@ def _const_lines(values: np.ndarray) -> list[str]:
             for i in range(0, len(flat), VALUES_PER_LINE)]
 
 
-# C type of each graph input/output dtype: int8, or float32 at a QUANTIZE/DEQUANTIZE interface
-IO_CTYPES = {"int8": "int8_t", "float32": "float"}
+# C type of each graph input/output dtype: int8, int16, or float32 at a QUANTIZE/DEQUANTIZE interface
+IO_CTYPES = {"int8": "int8_t", "int16": "int16_t", "float32": "float"}
+CONST_BYTES = {"int8_t": 1, "int16_t": 2, "int64_t": 8}  # flash bytes per value (others: 4)
 
 
 def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) -> dict:
     t = plan.graph.tensors[tensor_index]
-    quantized = t.dtype == "int8"
+    quantized = t.dtype in ("int8", "int16")
     return dict(kind=kind, position=position, name=t.name, arg=f"{kind}{position}",
                 macro=f"{prefix.upper()}_{kind.upper()}{position}", size=t.size, nbytes=t.nbytes,
                 ctype=IO_CTYPES[t.dtype], dtype=t.dtype, quantized=quantized,
@@ -87,7 +88,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
                           else f"op {index} ({op.kind}) {const.role}")
                 consts.append(dict(symbol=symbol, ctype=const.ctype, count=const.values.size,
                                    lines=_const_lines(const.values), comment=source,
-                                   nbytes=const.values.size * (1 if const.ctype == "int8_t" else 4)))
+                                   nbytes=const.values.size * CONST_BYTES.get(const.ctype, 4)))
             names[const.role] = symbols_by_tensor[key]
         return names
 

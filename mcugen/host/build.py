@@ -13,7 +13,7 @@ from mcugen.planner import Plan
 
 WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
 SANITIZE = ["-fsanitize=undefined", "-fno-sanitize-recover=all"]
-C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.float32): "float"}
+C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t", np.dtype(np.float32): "float"}
 
 
 def host_compiler() -> list[str]:

@@ -11,9 +11,9 @@ from mcugen.ops.registry import unsupported_message
 
 
 def _check_interface_type(graph: Graph, t: int) -> None:
-    """int8 graph inputs/outputs, or float32 ones that only feed QUANTIZE / come from DEQUANTIZE."""
+    """int8 or int16 graph inputs/outputs, or float32 ones that only feed QUANTIZE / come from DEQUANTIZE."""
     tensor = graph.tensors[t]
-    if tensor.dtype == "int8":
+    if tensor.dtype in ("int8", "int16"):  # the ops reading/writing them check the rest
         return
     if tensor.dtype == "float32":
         readers = [op for op in graph.ops if t in op.inputs]
@@ -29,7 +29,7 @@ def _check_interface_type(graph: Graph, t: int) -> None:
                           f"{', '.join(kinds)}; a float32 input must feed only QUANTIZE and a "
                           f"float32 output must come from DEQUANTIZE (otherwise use an int8 model)")
     raise McugenError(f"graph input/output '{tensor.name}' is {tensor.dtype}; "
-                      f"only int8 (or float32 through QUANTIZE/DEQUANTIZE) interfaces are supported")
+                      f"only int8, int16 (or float32 through QUANTIZE/DEQUANTIZE) interfaces are supported")
 
 
 def check_supported(graph: Graph) -> None:
@@ -39,10 +39,11 @@ def check_supported(graph: Graph) -> None:
         _check_interface_type(graph, t)
         if tensor.is_const:
             raise McugenError(f"graph input/output '{tensor.name}' is a constant tensor")
-        quant = tensor.quant  # the int8 interface's scale and zero point go into the header
-        if tensor.dtype == "int8" and (quant is None or quant.per_channel or not math.isfinite(tensor.scale)
-                                       or tensor.scale <= 0 or not -128 <= tensor.zero_point <= 127):
-            raise McugenError(f"graph input/output '{tensor.name}' needs one positive scale and an int8 "
+        quant = tensor.quant  # an integer interface's scale and zero point go into the header
+        limit = {"int8": 128, "int16": 32768}.get(tensor.dtype)
+        if limit and (quant is None or quant.per_channel or not math.isfinite(tensor.scale)
+                      or tensor.scale <= 0 or not -limit <= tensor.zero_point < limit):
+            raise McugenError(f"graph input/output '{tensor.name}' needs one positive scale and an {tensor.dtype} "
                               f"zero point (its quantization is {_quant_text(quant)})")
     produced = set(graph.inputs)
     for op in graph.ops:

@@ -72,9 +72,9 @@ def _ticks(lines: list[str]) -> list[list[str]]:
 
 
 def _raw_bytes(array: np.ndarray) -> bytes:
-    """The bytes the harness reads: float32 arrays as they are, anything else as int8."""
+    """The bytes the harness reads: float32 and int16 arrays as they are, anything else as int8."""
     array = np.asarray(array)
-    dtype = np.float32 if array.dtype == np.float32 else np.int8
+    dtype = array.dtype if array.dtype in (np.float32, np.int16) else np.int8
     return np.ascontiguousarray(array, dtype=dtype).tobytes()
 
 

@@ -1,0 +1,115 @@
+"""int16 activations (TFLite's 16x8 mode): FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D
+bit-exact with TFLite Micro over shapes, strides, padding, dilation, depth multipliers,
+per-channel / per-tensor weights, fused activations and bias types; inputs include
+all -32768, all 32767 and random extremes (mcugen.verify.test_inputs)."""
+import numpy as np
+import pytest
+
+from tests.helpers import assert_bit_exact
+from tests.ops.models_int16 import conv16_layer, fc16_layer, one_op_model
+
+PC, PT = True, False
+
+# id: (input shape, units, activation, per_channel, bias)
+FC_CASES = {
+    "20_to_7_pt":               ((3, 20), 7, "NONE", PT, "int64"),
+    "20_to_7_pc":               ((3, 20), 7, "NONE", PC, "int64"),
+    "64_to_10_relu_pc":         ((1, 64), 10, "RELU", PC, "int64"),
+    "1_to_1":                   ((1, 1), 1, "NONE", PT, "int64"),
+    "4d_input_relu6":           ((2, 3, 1, 8), 5, "RELU6", PC, "int64"),
+    "relu_n1_to_1_pt":          ((2, 33), 9, "RELU_N1_TO_1", PT, "int64"),
+    "bias_int32_pt":            ((3, 20), 7, "NONE", PT, "int32"),
+    "bias_int32_pc_relu":       ((3, 20), 7, "RELU", PC, "int32"),
+    "bias_minus1":              ((3, 20), 7, "NONE", PC, None),
+    "bias_absent":              ((3, 20), 7, "NONE", PT, "absent"),
+    "bias_zero":                ((3, 20), 7, "NONE", PT, "zero"),
+    "deep_700_to_4":            ((1, 700), 4, "NONE", PC, "int64"),
+}
+
+
+@pytest.mark.parametrize("case", list(FC_CASES), ids=list(FC_CASES))
+def test_fully_connected_int16(case):
+    in_shape, units, activation, per_channel, bias = FC_CASES[case]
+    rng = np.random.default_rng(list(FC_CASES).index(case))
+    model = one_op_model(fc16_layer, rng, in_shape, units=units, activation=activation,
+                         per_channel=per_channel, bias=bias)
+    assert_bit_exact(model, count=12, seed=1)
+
+
+def test_fully_connected_int16_weight_zero_point():
+    """Per-tensor int8 weights with a zero point: TFLM's int16 FC applies the offset."""
+    rng = np.random.default_rng(50)
+    model = one_op_model(fc16_layer, rng, (2, 24), units=6, weight_zero_point=-9)
+    assert_bit_exact(model, count=12, seed=1)
+
+
+# id: (input NHWC, out channels, kernel, stride, dilation, padding, activation, per_channel, bias)
+CONV_CASES = {
+    "3x3_s1_same_7x9x3_pc":        ((1, 7, 9, 3), 8, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "3x3_s1_valid_7x9x3_pt_relu":  ((1, 7, 9, 3), 8, (3, 3), (1, 1), (1, 1), "VALID", "RELU", PT, "int64"),
+    "1x1_s2_valid_7x9x8_relu6":    ((1, 7, 9, 8), 3, (1, 1), (2, 2), (1, 1), "VALID", "RELU6", PC, "int64"),
+    "5x5_s2_same_9x11x3":          ((1, 9, 11, 3), 8, (5, 5), (2, 2), (1, 1), "SAME", "NONE", PC, "int64"),
+    "3x3_d2_same_9x11x3":          ((1, 9, 11, 3), 8, (3, 3), (1, 1), (2, 2), "SAME", "RELU_N1_TO_1", PC, "int64"),
+    "3x3_s2_d2_same_11x13x3":      ((1, 11, 13, 3), 5, (3, 3), (2, 2), (2, 2), "SAME", "RELU", PC, "int64"),
+    "10x4_s2_same_49x10x1_kws":    ((1, 49, 10, 1), 8, (10, 4), (2, 2), (1, 1), "SAME", "RELU", PC, "int64"),
+    "3x1_stride_2x1_7x9x4":        ((1, 7, 9, 4), 6, (3, 1), (2, 1), (1, 1), "SAME", "NONE", PT, "int64"),
+    "batch2_3x3_same":             ((2, 5, 6, 3), 4, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "deep_3x3_6x6x32_to_9":        ((1, 6, 6, 32), 9, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "bias_int32_3x3":              ((1, 7, 9, 3), 8, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int32"),
+    "bias_minus1_3x3":             ((1, 7, 9, 3), 8, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, None),
+    "bias_absent_1x1":             ((1, 5, 5, 4), 4, (1, 1), (1, 1), (1, 1), "VALID", "NONE", PT, "absent"),
+}
+
+
+@pytest.mark.parametrize("case", list(CONV_CASES), ids=list(CONV_CASES))
+def test_conv2d_int16(case):
+    in_shape, out_c, kernel, stride, dilation, padding, activation, per_channel, bias = CONV_CASES[case]
+    rng = np.random.default_rng(100 + list(CONV_CASES).index(case))
+    model = one_op_model(conv16_layer, rng, in_shape, out_c=out_c, kernel=kernel, stride=stride,
+                         dilation=dilation, padding=padding, activation=activation,
+                         per_channel=per_channel, bias=bias)
+    assert_bit_exact(model, count=12, seed=1)
+
+
+# id: (input NHWC, depth multiplier, kernel, stride, dilation, padding, activation, per_channel, bias)
+# Not covered: bias given as the optional input -1, which segfaults TFLM's int16 depthwise
+# kernel when the model is loaded (mcugen compiles it as a zero bias; "absent" is tested).
+DW_CASES = {
+    "3x3_s1_same_7x9x3":           ((1, 7, 9, 3), 1, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "3x3_s2_same_8x8x4_relu":      ((1, 8, 8, 4), 1, (3, 3), (2, 2), (1, 1), "SAME", "RELU", PC, "int64"),
+    "3x3_valid_dm2_7x9x3_pt":      ((1, 7, 9, 3), 2, (3, 3), (1, 1), (1, 1), "VALID", "NONE", PT, "int64"),
+    "5x5_dm3_same_9x9x2_relu6":    ((1, 9, 9, 2), 3, (5, 5), (1, 1), (1, 1), "SAME", "RELU6", PC, "int64"),
+    "3x3_d2_same_9x11x5":          ((1, 9, 11, 5), 1, (3, 3), (1, 1), (2, 2), "SAME", "NONE", PC, "int64"),
+    "3x3_s2_d2_valid_13x13x4_dm2": ((1, 13, 13, 4), 2, (3, 3), (2, 2), (2, 2), "VALID", "RELU_N1_TO_1", PC, "int64"),
+    "1x1_c1_dm4":                  ((1, 4, 5, 1), 4, (1, 1), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "batch2_3x3":                  ((2, 5, 6, 3), 1, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "int64"),
+    "bias_absent":                 ((1, 7, 9, 3), 1, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "absent"),
+    "bias_zero":                   ((1, 7, 9, 3), 2, (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC, "zero"),
+}
+
+
+@pytest.mark.parametrize("case", list(DW_CASES), ids=list(DW_CASES))
+def test_depthwise_conv2d_int16(case):
+    in_shape, multiplier, kernel, stride, dilation, padding, activation, per_channel, bias = DW_CASES[case]
+    rng = np.random.default_rng(200 + list(DW_CASES).index(case))
+    model = one_op_model(conv16_layer, rng, in_shape, depthwise=True, depth_multiplier=multiplier,
+                         kernel=kernel, stride=stride, dilation=dilation, padding=padding,
+                         activation=activation, per_channel=per_channel, bias=bias)
+    assert_bit_exact(model, count=12, seed=1)
+
+
+def test_conv_int16_large_bias_and_reduced_multiplier_edges():
+    """int64 bias beyond int32 and multipliers near 2^31, where the 15-bit reduction of
+    TFLM's int64 path saturates to 0x7FFF."""
+    from tests.builder import ModelBuilder
+    rng = np.random.default_rng(300)
+    b = ModelBuilder()
+    x = b.input((1, 4, 4, 2), scale=1e-3, zero_point=0, dtype=np.int16)
+    # filter scales of (1 - tiny) * 2^k give quantized multipliers just below 2^31
+    w_scale = [0.999999 * 2.0 ** -k for k in range(3)] + [0.75, 0.5000001]
+    w = b.const(rng.integers(-127, 128, (5, 3, 3, 2)).astype(np.int8), scale=w_scale, axis=0)
+    bias = b.const(np.array([3 << 33, -(5 << 32), 7, -(1 << 40), 1 << 31], np.int64),
+                   scale=[1e-3 * s for s in w_scale])
+    y = b.output(b.tensor((1, 4, 4, 5), scale=5e3, zero_point=0, dtype=np.int16))
+    b.op("CONV_2D", [x, w, bias], [y], padding="SAME")
+    assert_bit_exact(b.build(), count=12, seed=1)
