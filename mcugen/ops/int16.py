@@ -19,7 +19,8 @@ from dataclasses import replace
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ir.quant import activation_range, conv_multipliers, fc_multiplier, out_size, pad_before
+from mcugen.ir.quant import (activation_range, conv_multipliers, f32, fc_multiplier, out_size,
+                              pad_before, quantize_multiplier)
 from mcugen.ops import add, conv2d, fully_connected, softmax  # noqa: F401 - the entries wrapped here
 from mcugen.ops.common import (check_shape, fail, fused_activation, nhwc, optional_in, out,
                                require_const, require_quant, tensor_in)
@@ -241,3 +242,38 @@ _wrap("CONV_2D", _check_by_lowering(lambda g, o: _lower_conv(g, o, False)),
       lambda g, o: _lower_conv(g, o, False), "conv2d_s16", lambda g, o: _macs_conv(g, o, False))
 _wrap("DEPTHWISE_CONV_2D", _check_by_lowering(lambda g, o: _lower_conv(g, o, True)),
       lambda g, o: _lower_conv(g, o, True), "dwconv2d_s16", lambda g, o: _macs_conv(g, o, True))
+
+
+# ----------------------------------------------------------------------------- ADD
+ADD_LEFT_SHIFT = 15  # add_common.cc: 15 for int16 outputs (20 for int8)
+
+
+def _add(graph: Graph, op: Op) -> dict:
+    if len(op.inputs) != 2:
+        raise fail(op, f"expected 2 inputs, got {len(op.inputs)}")
+    a, b, y = tensor_in(graph, op, 0, "first"), tensor_in(graph, op, 1, "second"), out(graph, op)
+    for tensor, role in ((a, "first input"), (b, "second input"), (y, "output")):
+        require_int16_activation(op, tensor, role)
+    if not a.shape == b.shape == y.shape:
+        raise fail(op, f"int16 ADD needs equal input and output shapes (got {list(a.shape)} + "
+                       f"{list(b.shape)} -> {list(y.shape)}); broadcasting is supported for int8 only")
+    # CalculateOpDataAdd: doubles of the float32 scales, QuantizeMultiplierSmallerThanOneExp
+    twice_max = 2 * f32(max(a.scale, b.scale))
+    real_out = twice_max / ((1 << ADD_LEFT_SHIFT) * f32(y.scale))
+    if real_out >= 1.0:
+        raise fail(op, f"output scale {y.scale:g} is too small for the input scales ({a.scale:g}, "
+                       f"{b.scale:g}); TFLM's int16 ADD needs a multiplier below one")
+    (m1, s1), (m2, s2), (mo, so) = (quantize_multiplier(f32(a.scale) / twice_max),
+                                    quantize_multiplier(f32(b.scale) / twice_max),
+                                    quantize_multiplier(real_out))
+    act_min, act_max = output_range16(op, y)
+    return dict(size=y.size, left_shift=ADD_LEFT_SHIFT, input1_multiplier=m1, input1_shift=s1,
+                input2_multiplier=m2, input2_shift=s2, output_multiplier=mo, output_shift=so,
+                act_min=act_min, act_max=act_max)
+
+
+def _lower_add(graph: Graph, op: Op) -> Lowered:
+    return Lowered(args=_add(graph, op), kernel="mcu_add_s16.h", function="mcu_add_s16")
+
+
+_wrap("ADD", _check_by_lowering(_lower_add), _lower_add, "add_s16")

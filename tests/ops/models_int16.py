@@ -92,3 +92,12 @@ def one_op_model(layer, rng, in_shape, in_scale=None, **kwargs) -> bytes:
     y = layer(b, rng, input16(b, rng, in_shape, in_scale), **kwargs)
     b.output(y.index)
     return b.build()
+
+
+def add16_model(shape, scale1: float, scale2: float, out_scale: float, activation="NONE") -> bytes:
+    b = ModelBuilder()
+    x1 = b.input(shape, scale=scale1, zero_point=0, dtype=np.int16)
+    x2 = b.input(shape, scale=scale2, zero_point=0, dtype=np.int16)
+    y = b.output(b.tensor(shape, scale=out_scale, zero_point=0, dtype=np.int16))
+    b.op("ADD", [x1, x2], [y], fused_activation_function=activation)
+    return b.build()

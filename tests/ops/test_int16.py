@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import assert_bit_exact
-from tests.ops.models_int16 import conv16_layer, fc16_layer, one_op_model
+from tests.ops.models_int16 import add16_model, conv16_layer, fc16_layer, one_op_model
 
 PC, PT = True, False
 
@@ -113,3 +113,24 @@ def test_conv_int16_large_bias_and_reduced_multiplier_edges():
     y = b.output(b.tensor((1, 4, 4, 5), scale=5e3, zero_point=0, dtype=np.int16))
     b.op("CONV_2D", [x, w, bias], [y], padding="SAME")
     assert_bit_exact(b.build(), count=12, seed=1)
+
+
+# id: (shape, input scales, output scale, activation)
+ADD_CASES = {
+    "equal_scales":            ((1, 4, 5, 3), (1e-3, 1e-3), 2e-3, "NONE"),
+    "ratio_3":                 ((1, 4, 5, 3), (3e-4, 9e-4), 1.1e-3, "NONE"),
+    "ratio_1_over_100_relu":   ((2, 37), (5e-3, 5e-5), 4e-3, "RELU"),
+    "output_finer_than_input": ((1, 8, 8, 2), (2e-3, 1e-3), 7e-4, "NONE"),
+    "relu6":                   ((1, 6, 6, 4), (2.5e-4, 3e-4), 3e-4, "RELU6"),
+    "relu_n1_to_1":            ((64,), (1e-4, 2e-4), 5e-5, "RELU_N1_TO_1"),
+    "power_of_two_scales":     ((1, 3, 3, 8), (2.0 ** -12, 2.0 ** -10), 2.0 ** -9, "NONE"),
+    "same_power_of_two":       ((5, 7), (2.0 ** -15, 2.0 ** -15), 2.0 ** -15, "NONE"),
+    "single_value":            ((1,), (1e-3, 2e-3), 3e-3, "NONE"),
+}
+
+
+@pytest.mark.parametrize("case", list(ADD_CASES), ids=list(ADD_CASES))
+def test_add_int16(case):
+    """TFLM's int16 ADD: left shift 15, general rescaling (never the power-of-two path)."""
+    shape, (s1, s2), out_scale, activation = ADD_CASES[case]
+    assert_bit_exact(add16_model(shape, s1, s2, out_scale, activation), count=16, seed=3)
