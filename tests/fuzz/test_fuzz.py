@@ -48,15 +48,18 @@ def test_huge_conv_refused_quickly(tmp_path, side):
     assert time.monotonic() - start < 10  # generous: it takes milliseconds
 
 
-def test_largest_tensor_checked_against_board_before_planning(tmp_path):
-    """A 2 MiB activation on a 320 KiB board: refused up front, naming the tensor."""
+def test_largest_tensor_checked_against_board_before_planning():
+    """A 16 MiB activation on a 128 KiB board: beyond what patches can shrink (64x), so
+    refused up front, naming the tensor, before any planning."""
     b = FuzzBuilder()
-    x = b.input((1, 1024, 1024, 2), scale=0.05, zero_point=0, name="big_input")
-    y = b.output(b.tensor((1, 512, 512, 2), scale=0.05, zero_point=0))
+    x = b.input((1, 2048, 2048, 4), scale=0.05, zero_point=0, name="big_input")
+    y = b.output(b.tensor((1, 1024, 1024, 4), scale=0.05, zero_point=0))
     b.op("MAX_POOL_2D", [x], [y], filter_height=2, filter_width=2, stride_h=2, stride_w=2)
-    with pytest.raises(McugenError, match=r"does not fit stm32f746: tensor 'big_input' alone needs "
-                                          r"2,097,152 bytes of SRAM, the board has 327,680"):
-        mcugen.compile(b.build(), board="stm32f746")
+    start = time.monotonic()
+    with pytest.raises(McugenError, match=r"does not fit stm32f446re: tensor 'big_input' alone needs "
+                                          r"16,777,216 bytes of SRAM, the board has 131,072"):
+        mcugen.compile(b.build(), board="stm32f446re")
+    assert time.monotonic() - start < 10
 
 
 def test_control_characters_in_names_stay_on_one_line(tmp_path):
