@@ -14,6 +14,10 @@ TFLM quirks reproduced here (each checked against the interpreter by tests/ops/t
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -277,3 +281,82 @@ def _lower_add(graph: Graph, op: Op) -> Lowered:
 
 
 _wrap("ADD", _check_by_lowering(_lower_add), _lower_add, "add_s16")
+
+
+# ------------------------------------------------------------------------- SOFTMAX
+LUT_STEPS = 512  # gen_lut for int16 inputs: 512 steps plus one value for the last slope
+
+
+def _libm_float(name: str):
+    """A float -> float function of the C library, as TFLM's float lambdas call it."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    function = getattr(libm, name)
+    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+    return lambda x: np.float32(function(float(x)))
+
+
+def _roundf(x: np.float32) -> np.float32:
+    """TfLiteRound on float: halves away from zero (exact in double for float32 values)."""
+    v = float(x)
+    return np.float32(math.floor(v + 0.5) if v >= 0 else -math.floor(-v + 0.5))
+
+
+def gen_lut_s16(func, input_min: float, input_max: float) -> np.ndarray:
+    """TFLM gen_lut<float, int16_t, int16_t>(func, input_min, input_max, -1, 1): every
+    step in float32, as the C++ template computes it."""
+    f = np.float32
+    lo, hi = f(input_min), f(input_max)
+    step = (hi - lo) / f(LUT_STEPS)
+    half_step = step / f(2)
+    scaling_inv = f(65536) / (f(1) - f(-1))
+    table = np.zeros(LUT_STEPS + 1, np.int16)
+    for i in range(LUT_STEPS):
+        x = lo + f(i) * step
+        val, val_mid, val_next = func(x), func(x + half_step), func(lo + f(i + 1) * step)
+        sample = _roundf(val * scaling_inv)
+        interp = _roundf((val_next * scaling_inv + _roundf(val * scaling_inv)) / f(2))
+        bias = _roundf((interp - _roundf(val_mid * scaling_inv)) / f(2))
+        table[i] = int(min(max(float(sample - bias), INT16_MIN), INT16_MAX))
+    table[LUT_STEPS] = int(min(max(float(_roundf(func(hi) * scaling_inv)), INT16_MIN), INT16_MAX))
+    return table
+
+
+@functools.cache
+def softmax_tables() -> tuple[np.ndarray, np.ndarray]:
+    """SoftmaxPrepare's two int16 tables: exp on [-10, 0] and 1 / (1 + x) on [0, 1]."""
+    expf = _libm_float("expf")
+    exp_table = gen_lut_s16(expf, -10.0, 0.0)
+    one = np.float32(1)
+    reciprocal_table = gen_lut_s16(lambda x: one / (one + x), 0.0, 1.0)
+    return exp_table, reciprocal_table
+
+
+def _softmax(graph: Graph, op: Op) -> dict:
+    x, y = tensor_in(graph, op, 0, "input"), out(graph, op)
+    require_int16_activation(op, x, "input")
+    require_int16_activation(op, y, "output")
+    if x.shape != y.shape:
+        raise fail(op, f"output shape {list(y.shape)} differs from input shape {list(x.shape)}")
+    if abs(f32(y.scale) - 1 / 32768) > 0.001 / 32768:
+        raise fail(op, "int16 softmax output must have scale 1/32768 and zero point 0")
+    depth = x.shape[-1]
+    if depth > 65535:
+        raise fail(op, f"rows of {depth} values are too long (the int16 kernel sums at most 65535)")
+    beta = float(op.options.get("beta", 1.0))
+    if not math.isfinite(beta) or beta <= 0:
+        raise fail(op, f"beta {beta} must be positive")
+    # CalculateSoftmaxParams: [-65535, 0] of input differences maps to [-10, 0]
+    multiplier, shift = quantize_multiplier(f32(x.scale) * f32(beta) / (10.0 / 65535.0))
+    if shift > 15:
+        raise fail(op, f"input scale {x.scale:g} x beta {beta:g} is too large for TFLM's int16 softmax")
+    return dict(rows=x.size // depth, depth=depth, input_multiplier=multiplier, input_left_shift=shift)
+
+
+def _lower_softmax(graph: Graph, op: Op) -> Lowered:
+    exp_table, reciprocal_table = softmax_tables()
+    return Lowered(args=_softmax(graph, op), kernel="mcu_softmax_s16.h", function="mcu_softmax_s16",
+                   consts=(ConstArray("exp_table", "int16_t", exp_table),
+                           ConstArray("reciprocal_table", "int16_t", reciprocal_table)))
+
+
+_wrap("SOFTMAX", lambda graph, op: _softmax(graph, op) and None, _lower_softmax, "softmax_s16")

@@ -101,3 +101,11 @@ def add16_model(shape, scale1: float, scale2: float, out_scale: float, activatio
     y = b.output(b.tensor(shape, scale=out_scale, zero_point=0, dtype=np.int16))
     b.op("ADD", [x1, x2], [y], fused_activation_function=activation)
     return b.build()
+
+
+def softmax16_model(shape, in_scale: float, beta=1.0, out_scale=1 / 32768) -> bytes:
+    b = ModelBuilder()
+    x = b.input(shape, scale=in_scale, zero_point=0, dtype=np.int16)
+    y = b.output(b.tensor(shape, scale=out_scale, zero_point=0, dtype=np.int16))
+    b.op("SOFTMAX", [x], [y], beta=beta)
+    return b.build()

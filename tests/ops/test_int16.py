@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import assert_bit_exact
-from tests.ops.models_int16 import add16_model, conv16_layer, fc16_layer, one_op_model
+from tests.ops.models_int16 import add16_model, conv16_layer, fc16_layer, one_op_model, softmax16_model
 
 PC, PT = True, False
 
@@ -134,3 +134,107 @@ def test_add_int16(case):
     """TFLM's int16 ADD: left shift 15, general rescaling (never the power-of-two path)."""
     shape, (s1, s2), out_scale, activation = ADD_CASES[case]
     assert_bit_exact(add16_model(shape, s1, s2, out_scale, activation), count=16, seed=3)
+
+
+# id: (shape, input scale, beta)
+SOFTMAX_CASES = {
+    "2x10":                 ((2, 10), 1e-3, 1.0),
+    "4d_1x4x33":            ((1, 2, 4, 33), 3e-4, 1.0),
+    "beta_half":            ((5, 7), 1e-4, 0.5),
+    "beta_2_rows_100":      ((3, 100), 2e-3, 2.0),
+    "row_1000_coarse":      ((1, 1000), 1e-2, 1.0),
+    "fine_scale_beta_0_1":  ((4, 16), 1e-5, 0.1),
+    "depth_1":              ((6, 1), 1e-3, 1.0),
+    "scale_10_over_65535":  ((3, 40), 10 / 65535, 1.0),
+}
+
+
+@pytest.mark.parametrize("case", list(SOFTMAX_CASES), ids=list(SOFTMAX_CASES))
+def test_softmax_int16(case):
+    shape, in_scale, beta = SOFTMAX_CASES[case]
+    assert_bit_exact(softmax16_model(shape, in_scale, beta), count=16, seed=2)
+
+
+def _compare_with_tflm(model: bytes, batches) -> None:
+    import mcugen
+    from mcugen.verify import run_tflm, tflm_interpreter
+    compiled = mcugen.compile(model)
+    compiled.host(sanitize=True)
+    interpreter = tflm_interpreter(model, sum(t.nbytes for t in compiled.graph.tensors if not t.is_const))
+    for inputs in batches:
+        got, want = compiled.run(inputs)[0], run_tflm(interpreter, inputs)[0]
+        assert got.tobytes() == want.tobytes(), f"{np.count_nonzero(got != want)} values differ"
+
+
+def test_softmax_int16_every_table_interval():
+    """Differences to the row maximum from 0 down to -65535 at scale 10/65535 visit every
+    interval of the exp table; rows whose sums of exps spread over [1, 64] visit the
+    reciprocal table's."""
+    chunks = np.arange(32767, -32769, -1).reshape(16, 4096)  # each row: its maximum, then a chunk
+    sweep = np.concatenate([np.full((16, 1), 32767), chunks], axis=1).astype(np.int16)
+    _compare_with_tflm(softmax16_model(sweep.shape, 10 / 65535), [[sweep]])
+    rng = np.random.default_rng(7)
+    rows = np.full((512, 64), -32768, np.int16)
+    rows[:, 0] = 32767
+    for r in range(512):  # r values close to the maximum: sum of exps ~ 1 + r / 8
+        k = r // 8
+        rows[r, 1:1 + k] = 32767 - rng.integers(0, 2000, size=k)
+    _compare_with_tflm(softmax16_model((512, 64), 10 / 65535), [[rows]])
+
+
+def _refused(model: bytes, *fragments: str) -> None:
+    import mcugen
+    from mcugen.errors import McugenError
+    with pytest.raises(McugenError) as error:
+        mcugen.compile(model)
+    message = str(error.value)
+    assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_int16_refusals():
+    from tests.builder import ModelBuilder
+    rng = np.random.default_rng(9)
+    # a non-zero zero point on an int16 activation
+    b = ModelBuilder()
+    x = b.input((2, 8), scale=1e-3, zero_point=5, dtype=np.int16)
+    w = b.const(rng.integers(-127, 128, (3, 8)).astype(np.int8), scale=0.01)
+    y = b.output(b.tensor((2, 3), scale=1e-2, zero_point=0, dtype=np.int16))
+    b.op("FULLY_CONNECTED", [x, w], [y])
+    _refused(b.build(), "op 0 (FULLY_CONNECTED)", "zero point 5")
+    # other ops with int16 activations name the op
+    b = ModelBuilder()
+    x = b.input((1, 4, 4, 2), scale=1e-3, zero_point=0, dtype=np.int16)
+    y = b.output(b.tensor((1, 2, 2, 2), scale=1e-3, zero_point=0, dtype=np.int16))
+    b.op("MAX_POOL_2D", [x], [y], filter_height=2, filter_width=2, stride_h=2, stride_w=2)
+    _refused(b.build(), "op 0 (MAX_POOL_2D)", "int16")
+    b = ModelBuilder()
+    x = b.input((1, 8), scale=1e-3, zero_point=0, dtype=np.int16)
+    y = b.output(b.tensor((1, 8), scale=1e-3, zero_point=0, dtype=np.int16))
+    b.op("MUL", [x, x], [y])
+    _refused(b.build(), "op 0 (MUL)", "int16")
+    # int32 bias on an int16 depthwise conv (TFLM would read its bytes as int64)
+    b = ModelBuilder()
+    x = b.input((1, 4, 4, 2), scale=1e-3, zero_point=0, dtype=np.int16)
+    w = b.const(rng.integers(-127, 128, (1, 3, 3, 2)).astype(np.int8), scale=[0.01, 0.02], axis=3)
+    bias = b.const(np.zeros(2, np.int32), scale=[1e-5, 2e-5])
+    y = b.output(b.tensor((1, 4, 4, 2), scale=1e-2, zero_point=0, dtype=np.int16))
+    b.op("DEPTHWISE_CONV_2D", [x, w, bias], [y], padding="SAME")
+    _refused(b.build(), "op 0 (DEPTHWISE_CONV_2D)", "int64")
+    # int16 ADD with broadcasting
+    b = ModelBuilder()
+    x1 = b.input((2, 8), scale=1e-3, zero_point=0, dtype=np.int16)
+    x2 = b.input((1, 8), scale=1e-3, zero_point=0, dtype=np.int16)
+    y = b.output(b.tensor((2, 8), scale=2e-3, zero_point=0, dtype=np.int16))
+    b.op("ADD", [x1, x2], [y])
+    _refused(b.build(), "op 0 (ADD)", "broadcasting")
+    # int16 softmax with the int8 output quantization
+    _refused(softmax16_model((2, 5), 1e-3, out_scale=1 / 256), "op 0 (SOFTMAX)", "1/32768")
+    # mixed int8 input, int16 output
+    b = ModelBuilder()
+    x = b.input((2, 8), scale=1e-2, zero_point=0)
+    w = b.const(rng.integers(-127, 128, (3, 8)).astype(np.int8), scale=0.01)
+    y = b.output(b.tensor((2, 3), scale=1e-2, zero_point=0, dtype=np.int16))
+    b.op("FULLY_CONNECTED", [x, w], [y])
+    _refused(b.build(), "op 0 (FULLY_CONNECTED)", "int16")
