@@ -71,18 +71,17 @@ class CompiledModel:
         plan = self.plan
         kernels = {self.graph.ops[i].params["lowered"].kernel for i in plan.code_ops}
         weights = _const_bytes(plan)
-        stage = plan.patches
-        calls = len(plan.schedule) + (len(stage.patches) * (len(stage.layers) + 2) if stage else 0)
+        stages = plan.patches
+        calls = len(plan.schedule) + sum(len(st.patches) * (len(st.layers) + 2) for st in stages)
         code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * calls
                 + sum(CODE_BYTES_ESTIMATE.get(k, 500) for k in kernels))
-        described = ""
-        if stage is not None:
-            described = (f"ops {stage.ops[0]}..{stage.ops[-1]} on a {stage.grid[0]}x{stage.grid[1]} grid"
-                         + ("" if stage.input_in_arena else ", input read from your buffer"))
+        described = "; ".join(
+            f"ops {st.ops[0]}..{st.ops[-1]} on a {st.grid[0]}x{st.grid[1]} grid"
+            + ("" if st.input_in_arena else " (input read from your buffer)") for st in stages)
         return Summary(ops=len(self.graph.ops), layers=len(plan.code_ops),
                        macs=plan_macs(plan), peak_sram_bytes=plan.peak_sram_bytes,
                        weights_bytes=weights, code_bytes_estimate=code,
-                       extra_macs=stage.extra_macs if stage else 0, peaks=dict(plan.peaks),
+                       extra_macs=sum(st.extra_macs for st in stages), peaks=dict(plan.peaks),
                        patches=described)
 
     def write(self, folder: Path) -> list[Path]:

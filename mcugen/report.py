@@ -21,21 +21,15 @@ def _union(intervals: list[tuple[int, int]]) -> int:
 
 
 def _steps(plan) -> dict[int, int]:
-    """Op index -> the planner's step (the patch stage adds a copy-in and a paste step)."""
-    stage = plan.patches
-    if stage is None:
-        return {index: n for n, index in enumerate(plan.order)}
-    steps = {layer.op: j + 1 for j, layer in enumerate(stage.layers)}
-    rest = [i for i in plan.order if i not in steps]
-    steps.update({index: plan.order.index(index) + 2 for index in rest})
-    return steps
+    """Op index -> the planner's step (each patch segment adds a copy-in and a paste step)."""
+    return plan.steps or {index: n for n, index in enumerate(plan.order)}
 
 
 def layer_rows(model) -> list[dict]:
     plan, graph = model.plan, model.graph
     steps = _steps(plan)
-    stage = plan.patches
-    stage_ops = set(stage.ops) if stage else set()
+    stage_of = {i: st for st in plan.patches for i in st.ops}
+    stage_ops = set(stage_of)
     rows = []
     for index in plan.code_ops:
         op, step = graph.ops[index], steps[index]
@@ -43,11 +37,13 @@ def layer_rows(model) -> list[dict]:
         trick = "-"
         extra = 0
         if index in stage_ops:
-            j = stage.ops.index(index)
-            layer = stage.layers[j]
-            per_pixel = layer.macs // max(layer.out_h * layer.out_w, 1)
-            done = sum(p.local_args[j]["out_h"] * p.local_args[j]["out_w"] for p in stage.patches)
-            extra = done * per_pixel - layer.macs
+            stage = stage_of[index]
+            layer = stage.layers[stage.ops.index(index)]
+            if layer.windowed:
+                per_pixel = layer.macs // max(layer.out_h * layer.out_w, 1)
+                done = sum(p.local_args[index]["out_h"] * p.local_args[index]["out_w"]
+                           for p in stage.patches)
+                extra = done * per_pixel - layer.macs
             trick = f"patch {stage.grid[0]}x{stage.grid[1]}"
         elif index in plan.inplace:
             trick = "in place"

@@ -108,9 +108,14 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
             scratch=scratch, outputs=outputs, consts=names,
             a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()}).rstrip("\n")
 
-    if plan.patches is not None:
-        layers.extend(_render_stage(plan, emit, headers))
-    for index in plan.schedule:
+    stage_at = {stage.ops[0]: stage for stage in plan.patches}
+    in_stage = {i for stage in plan.patches for i in stage.ops}
+    scheduled = set(plan.schedule)
+    for index in plan.order or plan.schedule:
+        if index in stage_at:
+            layers.append(_render_stage(plan, stage_at[index], emit, headers))
+        if index in in_stage or index not in scheduled:
+            continue
         op = graph.ops[index]
         lowered = op.params["lowered"]
         template_name = kernel = None
@@ -144,37 +149,48 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
 PATCH_HEADER = "mcu_patch.h"
 
 
-def _render_stage(plan: Plan, emit, headers: set) -> list[str]:
-    """The patch-based stage: per patch, copy the input window, run the layers on local
-    buffers with local geometry, paste the tile into the stage's output tensor."""
-    graph, stage = plan.graph, plan.patches
+def _render_stage(plan: Plan, stage, emit, headers: set) -> str:
+    """A patch-based segment: per patch, copy the input window, run the ops on local
+    buffers with local geometry, paste the tile into the segment's output tensor."""
+    graph = plan.graph
     headers.add(PATCH_HEADER)
-    first, last = stage.layers[0], stage.layers[-1]
+    x, t_out = stage.input_tensor, stage.output_tensor
     if stage.input_in_arena:
-        source = f"arena + {plan.offsets[stage.input_tensor]}"
+        source = f"arena + {plan.offsets[x]}"
     else:
-        source = f"input{list(graph.inputs).index(stage.input_tensor)}"
-    local = [f"arena + {offset}" for offset in stage.local_offsets]
-    target = f"arena + {plan.offsets[stage.output_tensor]}"
+        source = f"input{list(graph.inputs).index(x)}"
+    local = {t: f"arena + {offset}" for t, offset in stage.local_offsets.items()}
+    first, last = stage.layers[0], stage.layers[-1]
     rows, cols = stage.grid
     text = [f"    /* ops {stage.ops[0]}..{stage.ops[-1]} run patch by patch on a {rows}x{cols} grid "
             f"({stage.extra_macs:,} extra MACs for the halos) */"]
     for n, patch in enumerate(stage.patches):
-        w_in, tile = patch.windows[0], patch.windows[-1]
+        w_in, tile = patch.windows[x], patch.tile
         text.append(f"    /* patch {n}: output rows {tile.y0}..{tile.y1 - 1}, cols {tile.x0}..{tile.x1 - 1} */")
-        text.append(f"    mcu_window_copy_s8({local[0]}, {source}, {first.in_w}, {first.in_c}, "
+        text.append(f"    mcu_window_copy_s8({local[x]}, {source}, {first.in_w}, {first.in_c}, "
                     f"{w_in.y0}, {w_in.x0}, {w_in.h}, {w_in.w});")
-        for j, layer in enumerate(stage.layers):
+        for layer in stage.layers:
             op = graph.ops[layer.op]
             lowered = op.params["lowered"]
-            if any(key not in lowered.args for key in GEOMETRY):
+            out = patch.windows[layer.output]
+            inputs = []
+            for position, t in enumerate(layer.inputs):
+                crop = stage.crop_offsets.get((layer.op, position))
+                if crop is None:
+                    inputs.append(local[t])
+                    continue
+                win = patch.windows[t]
+                text.append(f"    mcu_window_copy_s8(arena + {crop}, {local[t]}, {win.w}, "
+                            f"{stage.channels[t]}, {out.y0 - win.y0}, {out.x0 - win.x0}, {out.h}, {out.w});")
+                inputs.append(f"arena + {crop}")
+            if layer.windowed and any(key not in lowered.args for key in GEOMETRY):
                 lowered = spec_for(op).lower(graph, op)  # a kernel without runtime geometry
             scratch = f"arena + {stage.scratch[layer.op][0]}" if layer.op in stage.scratch else "0"
-            text.append(emit(layer.op, lowered, [local[j]], [local[j + 1]], scratch,
-                             args=patch.local_args[j], note=f", patch {n}"))
-        text.append(f"    mcu_window_paste_s8({target}, {last.out_w}, {last.out_c}, {tile.y0}, "
-                    f"{tile.x0}, {tile.h}, {tile.w}, {local[-1]});")
-    return ["\n".join(text)]
+            text.append(emit(layer.op, lowered, inputs, [local[layer.output]], scratch,
+                             args=patch.local_args[layer.op], note=f", patch {n}"))
+        text.append(f"    mcu_window_paste_s8(arena + {plan.offsets[t_out]}, {last.out_w}, {last.out_c}, "
+                    f"{tile.y0}, {tile.x0}, {tile.h}, {tile.w}, {local[t_out]});")
+    return "\n".join(text)
 
 
 def plan_macs(plan: Plan) -> int:

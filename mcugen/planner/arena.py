@@ -65,7 +65,8 @@ class Plan:
     overlaps: dict = field(default_factory=dict)  # op index -> inputs whose bytes its output overlaps
     order: tuple[int, ...] = ()  # all op indices (views included) in execution order
     peaks: dict = field(default_factory=dict)  # "layer by layer", "in place + overlap", ... -> bytes
-    patches: object = None  # a patches.PatchStage when the first layers run patch by patch
+    patches: tuple = ()  # patches.PatchStage of each segment run patch by patch
+    steps: dict = field(default_factory=dict)  # op index -> planner step (when patches change them)
 
     @property
     def peak_sram_bytes(self) -> int:
@@ -74,7 +75,7 @@ class Plan:
     @property
     def code_ops(self) -> tuple[int, ...]:
         """Every op that emits code: the patch stage's layers, then the schedule."""
-        return (self.patches.ops if self.patches is not None else ()) + self.schedule
+        return tuple(i for stage in self.patches for i in stage.ops) + self.schedule
 
 
 def align(n: int) -> int:
@@ -384,10 +385,17 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
             best = tricked
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
     if wanted:
-        from mcugen.planner.patches import search_patches
         macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)
-        patched = search_patches(graph, orders[0], macs, tricks, max_extra_macs,
-                                 budget if patches == "auto" else None)
+        start = min((plan_order(graph, orders[0], tricks), best), key=lambda p: p.arena_bytes) \
+            if best.order == orders[0] else plan_order(graph, orders[0], tricks)
+        from mcugen.planner.patches import partition_patches
+        limit = budget if patches == "auto" else None
+        found = [partition_patches(graph, orders[0], start, macs, tricks, max_extra_macs, limit)]
+        found = [p for p in found if p is not None and sum(st.extra_macs for st in p.patches)
+                 <= (max_extra_macs * macs if limit is None else float("inf"))]
+        fitting = [p for p in found if limit is not None and p.arena_bytes <= limit]
+        patched = (min(fitting, key=lambda p: (sum(st.extra_macs for st in p.patches), p.arena_bytes))
+                   if fitting else min(found, key=lambda p: p.arena_bytes, default=None))
         if patched is not None:
             peaks["patches"] = patched.arena_bytes
             if patched.arena_bytes < best.arena_bytes:

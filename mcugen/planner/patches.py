@@ -1,14 +1,16 @@
 """Patch-based inference (MCUNetV2): run the first layers of the network tile by tile.
 
-The stage is a chain of windowed layers at the start of the execution order (CONV_2D,
-DEPTHWISE_CONV_2D, AVERAGE/MAX_POOL_2D, one batch). Its last output T is split into a
-grid of tiles; for each tile the receptive field gives, layer by layer backwards, the
-window of each intermediate tensor it needs (halo included, clipped at the image border).
-Each patch copies its window of the stage input into a dense local buffer, runs every
-layer on local buffers with local sizes and paddings (the kernels are unchanged: a
-clipped border is real padding, an interior halo is real data, so results are the same
-bits), and pastes its tile into T. Only T and the small local buffers exist, never the
-big intermediate tensors; the halos cost extra MACs, which the search bounds.
+The stage is a prefix of the execution order made of windowed layers (CONV_2D,
+DEPTHWISE_CONV_2D, AVERAGE/MAX_POOL_2D) and same-shape ADDs (residual blocks), with one
+input X (a graph input) and one tensor T leaving it. T is split into a grid of tiles; for
+each tile the receptive field gives, op by op backwards, the window of every tensor of the
+stage that the tile needs (halos included, clipped at the image border; a tensor read by
+several ops gets the bounding box of their needs). Each patch copies its window of X into
+a dense local buffer, runs every op on local buffers with local sizes and paddings (the
+kernels are unchanged: a clipped border is real padding, an interior halo is real data,
+so results are the same bits), and pastes its tile into T. Only T and small local
+buffers exist, never the big intermediate tensors; the halos cost extra MACs, which the
+search bounds.
 """
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
 from mcugen.planner.arena import (Buffer, Plan, Tricks, _buffers, _extent, _inplace_candidates, _pairs,
-                                  _roots, _scratch, place_buffers)
+                                  _really_overlaps, _roots, _scratch, place_buffers)
 
 WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D")
+ELEMENTWISE = ("ADD",)
 GEOMETRY = ("in_h", "in_w", "out_h", "out_w", "pad_top", "pad_left")
 MAX_GRID = 8
 DEFAULT_MAX_EXTRA_MACS = 0.20
@@ -27,24 +30,31 @@ DEFAULT_MAX_EXTRA_MACS = 0.20
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer of the stage: full geometry from its lowered args."""
+    """One op of the stage. Windowed ops carry their full geometry; ADD only its shape."""
 
     op: int
+    kind: str
+    inputs: tuple[int, ...]  # activation tensors read
+    output: int
     in_h: int
     in_w: int
     in_c: int
     out_h: int
     out_w: int
     out_c: int
-    filter_h: int
-    filter_w: int
-    stride_h: int
-    stride_w: int
-    dilation_h: int
-    dilation_w: int
-    pad_top: int
-    pad_left: int
-    macs: int
+    filter_h: int = 1
+    filter_w: int = 1
+    stride_h: int = 1
+    stride_w: int = 1
+    dilation_h: int = 1
+    dilation_w: int = 1
+    pad_top: int = 0
+    pad_left: int = 0
+    macs: int = 0
+
+    @property
+    def windowed(self) -> bool:
+        return self.kind in WINDOWED
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,18 @@ class Window:
     def w(self) -> int:
         return self.x1 - self.x0
 
+    def union(self, other: "Window | None") -> "Window":
+        if other is None:
+            return self
+        return Window(min(self.y0, other.y0), max(self.y1, other.y1),
+                      min(self.x0, other.x0), max(self.x1, other.x1))
+
 
 @dataclass(frozen=True)
 class Patch:
-    windows: tuple[Window, ...]  # windows[j]: of layer j's input; windows[-1]: the tile of T
-    local_args: tuple[dict, ...]  # per layer: in_h, in_w, out_h, out_w, pad_top, pad_left
+    windows: dict  # tensor -> Window of it this patch holds
+    local_args: dict  # op -> local args (windowed: geometry; ADD: size)
+    tile: Window  # of T
 
 
 @dataclass(frozen=True)
@@ -76,8 +93,9 @@ class PatchStage:
     layers: tuple[Layer, ...]
     grid: tuple[int, int]
     patches: tuple[Patch, ...]
-    local_sizes: tuple[int, ...]  # bytes of local buffer j (input of layer j; last: the tile)
-    local_offsets: tuple[int, ...]  # arena offsets of the local buffers
+    channels: dict  # tensor -> channels
+    local_offsets: dict  # tensor -> arena offset of its local buffer
+    crop_offsets: dict  # (op, input position) -> arena offset of the crop buffer
     scratch: dict  # op index -> (offset, bytes) of kernel scratch inside the stage
     input_tensor: int
     output_tensor: int
@@ -90,43 +108,60 @@ class PatchStage:
         return tuple(layer.op for layer in self.layers)
 
 
+def _activations(graph: Graph, index: int) -> tuple[int, ...]:
+    return tuple(t for t in graph.ops[index].inputs if t >= 0 and not graph.tensors[t].is_const)
+
+
 def _layer(graph: Graph, index: int) -> Layer | None:
     op = graph.ops[index]
-    if op.kind not in WINDOWED:
+    inputs = _activations(graph, index)
+    if op.kind not in WINDOWED + ELEMENTWISE or not inputs or len(op.outputs) != 1:
         return None
-    x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    if len(x.shape) != 4 or x.shape[0] != 1 or len(y.shape) != 4:
+    x, y = graph.tensors[inputs[0]], graph.tensors[op.outputs[0]]
+    if len(x.shape) != 4 or x.shape[0] != 1 or len(y.shape) != 4 or x.dtype != "int8":
+        return None
+    shape = dict(op=index, kind=op.kind, inputs=inputs, output=op.outputs[0], in_h=x.shape[1],
+                 in_w=x.shape[2], in_c=x.shape[3], out_h=y.shape[1], out_w=y.shape[2], out_c=y.shape[3])
+    if op.kind in ELEMENTWISE:
+        if len(inputs) != 2 or any(graph.tensors[t].shape != y.shape for t in inputs):
+            return None
+        if op.params["lowered"].function != "mcu_add_s8":
+            return None
+        return Layer(**shape)
+    if len(inputs) != 1:
         return None
     a = spec_for(op).lower(graph, op).args  # the portable lowering holds the full geometry
-    return Layer(op=index, in_h=x.shape[1], in_w=x.shape[2], in_c=x.shape[3], out_h=y.shape[1],
-                 out_w=y.shape[2], out_c=y.shape[3], filter_h=a["filter_h"], filter_w=a["filter_w"],
-                 stride_h=a["stride_h"], stride_w=a["stride_w"], dilation_h=a.get("dilation_h", 1),
+    return Layer(**shape, filter_h=a["filter_h"], filter_w=a["filter_w"], stride_h=a["stride_h"],
+                 stride_w=a["stride_w"], dilation_h=a.get("dilation_h", 1),
                  dilation_w=a.get("dilation_w", 1), pad_top=a["pad_top"], pad_left=a["pad_left"],
                  macs=spec_for(op).macs(graph, op))
 
 
-def stage_candidates(graph: Graph, order: tuple[int, ...]) -> list[Layer]:
-    """The longest chain of windowed layers at the start of `order` that patches can run."""
-    uses: dict[int, int] = {}
+def stage_candidates(graph: Graph, order: tuple[int, ...], start: int = 0,
+                     max_ops: int = 24) -> list[list[Layer]]:
+    """Segments of `order` from position `start` that patches can run, as layer lists:
+    one activation tensor in, one out, every op windowed or a same-shape ADD."""
+    consumers: dict[int, list[int]] = {}
     for op in graph.ops:
         for t in op.inputs:
-            uses[t] = uses.get(t, 0) + 1
-    chain: list[Layer] = []
-    for index in order:
-        op = graph.ops[index]
-        if spec_for(op).view:
-            break
+            consumers.setdefault(t, []).append(op.index)
+    layers: list[Layer] = []
+    stages = []
+    for index in order[start:start + max_ops]:
         layer = _layer(graph, index)
         if layer is None:
             break
-        if chain:
-            previous = graph.ops[chain[-1].op].outputs[0]
-            if op.inputs[0] != previous or uses.get(previous, 0) != 1 or previous in graph.outputs:
-                break
-        elif op.inputs[0] not in graph.inputs:
+        layers.append(layer)
+        produced = {l.output for l in layers}
+        inside = {l.op for l in layers}
+        outside_inputs = {t for l in layers for t in l.inputs if t not in produced}
+        if len(outside_inputs) != 1:
             break
-        chain.append(layer)
-    return chain
+        escaping = [t for t in produced if t in graph.outputs
+                    or any(c not in inside for c in consumers.get(t, []))]
+        if escaping == [layer.output] and layer.out_h > 1:
+            stages.append(list(layers))
+    return stages
 
 
 def _split(n: int, parts: int) -> list[tuple[int, int]]:
@@ -146,126 +181,308 @@ def make_patches(layers: list[Layer], grid: tuple[int, int]) -> list[Patch] | No
     patches = []
     for ty0, ty1 in _split(last.out_h, grid[0]):
         for tx0, tx1 in _split(last.out_w, grid[1]):
-            windows, args = [Window(ty0, ty1, tx0, tx1)], []
+            tile = Window(ty0, ty1, tx0, tx1)
+            windows = {last.output: tile}
             for layer in reversed(layers):
-                out = windows[0]
-                y0, y1 = _back(out.y0, out.y1, layer.in_h, layer.filter_h, layer.stride_h,
-                               layer.dilation_h, layer.pad_top)
-                x0, x1 = _back(out.x0, out.x1, layer.in_w, layer.filter_w, layer.stride_w,
-                               layer.dilation_w, layer.pad_left)
-                if y1 <= y0 or x1 <= x0:
-                    return None  # an output row whose window is all padding: not worth it
-                windows.insert(0, Window(y0, y1, x0, x1))
-                args.insert(0, dict(in_h=y1 - y0, in_w=x1 - x0, out_h=out.h, out_w=out.w,
-                                    pad_top=layer.pad_top + y0 - out.y0 * layer.stride_h,
-                                    pad_left=layer.pad_left + x0 - out.x0 * layer.stride_w))
-            patches.append(Patch(tuple(windows), tuple(args)))
+                out = windows.get(layer.output)
+                if out is None:
+                    return None  # a dead output inside the stage
+                for t in layer.inputs:
+                    if layer.windowed:
+                        y0, y1 = _back(out.y0, out.y1, layer.in_h, layer.filter_h, layer.stride_h,
+                                       layer.dilation_h, layer.pad_top)
+                        x0, x1 = _back(out.x0, out.x1, layer.in_w, layer.filter_w, layer.stride_w,
+                                       layer.dilation_w, layer.pad_left)
+                        if y1 <= y0 or x1 <= x0:
+                            return None  # a tile whose window is all padding
+                        need = Window(y0, y1, x0, x1)
+                    else:
+                        need = out
+                    windows[t] = need.union(windows.get(t))
+            args = {}
+            for layer in layers:
+                out, win = windows[layer.output], windows[layer.inputs[0]]
+                if layer.windowed:
+                    args[layer.op] = dict(in_h=win.h, in_w=win.w, out_h=out.h, out_w=out.w,
+                                          pad_top=layer.pad_top + win.y0 - out.y0 * layer.stride_h,
+                                          pad_left=layer.pad_left + win.x0 - out.x0 * layer.stride_w)
+                else:
+                    args[layer.op] = dict(size=out.h * out.w * layer.out_c)
+            patches.append(Patch(windows, args, tile))
     return patches
 
 
 def _stage_macs(layers: list[Layer], patches: list[Patch]) -> int:
     total = 0
-    for j, layer in enumerate(layers):
-        per_pixel = layer.macs // max(layer.out_h * layer.out_w, 1)
-        total += sum(p.local_args[j]["out_h"] * p.local_args[j]["out_w"] for p in patches) * per_pixel
+    for layer in layers:
+        if layer.windowed:
+            per_pixel = layer.macs // max(layer.out_h * layer.out_w, 1)
+            total += sum(p.local_args[layer.op]["out_h"] * p.local_args[layer.op]["out_w"]
+                         for p in patches) * per_pixel
     return total
+
+
+def crops(layers: list[Layer], patches: list[Patch]) -> set:
+    """(op, input position) of ADD inputs whose window is larger than the output's."""
+    needed = set()
+    for layer in layers:
+        if layer.windowed:
+            continue
+        for position, t in enumerate(layer.inputs):
+            if any(p.windows[t] != p.windows[layer.output] for p in patches):
+                needed.add((layer.op, position))
+    return needed
+
+
+def _step_map(order: tuple[int, ...], stages: list[list[Layer]]) -> tuple[dict, list[tuple[int, int]]]:
+    """Op -> step; a stage of k ops takes k + 2 steps (copy-in, its ops, paste).
+    Also each stage's (copy-in step, paste step)."""
+    first_of = {layers[0].op: layers for layers in stages}
+    in_stage = {l.op for layers in stages for l in layers}
+    steps, spans, step = {}, [], 0
+    for index in order:
+        if index in first_of:
+            layers = first_of[index]
+            spans.append((step, step + len(layers) + 1))
+            for j, layer in enumerate(layers):
+                steps[layer.op] = step + 1 + j
+            step += len(layers) + 2
+        elif index not in in_stage:
+            steps[index] = step
+            step += 1
+    return steps, spans
+
+
+def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[list[Layer], tuple[int, int]]],
+                     tricks: Tricks) -> Plan | None:
+    """Arena plan running each chosen segment (layers, grid) patch by patch."""
+    made = []
+    for layers, grid in chosen:
+        patches = make_patches(layers, grid)
+        if patches is None:
+            return None
+        made.append((layers, grid, patches))
+    stages = [layers for layers, _ in chosen]
+    steps, spans = _step_map(order, stages)
+    end_step = max(steps.values(), default=-1) + 1
+    stage_ops = {l.op for layers in stages for l in layers}
+    root = _roots(graph)
+    inplace = _inplace_candidates(graph, order) - stage_ops if tricks.inplace else frozenset()
+    scratch_rest = {i: s for i, s in _scratch(graph, order, inplace).items() if i not in stage_ops}
+    buffers = _buffers(graph, order, scratch_rest)
+    pairs, overlaps = {}, {}
+    if tricks.overlap:
+        pairs, overlaps = _pairs(graph, order, buffers, root, inplace | stage_ops)
+    position = {index: n for n, index in enumerate(order)}
+
+    def moved(p: int) -> int:  # a step of the plain order -> a step of this plan
+        if p < 0:
+            return p
+        if p >= len(order):
+            return end_step
+        return steps[order[p]]
+
+    interior = {l.output for layers in stages for l in layers[:-1]}
+    x_of = {layers[0].op: layers[0].inputs[0] for layers in stages}
+    x_roots = {root.get(x, x) for x in x_of.values()}
+    t_roots = {root.get(layers[-1].output, layers[-1].output): span[0] for layers, span in zip(stages, spans)}
+    x_last = {}
+    for layers, span in zip(stages, spans):
+        x = root.get(layers[0].inputs[0], layers[0].inputs[0])
+        x_last[x] = max(x_last.get(x, -1), span[1])
+    # A graph input read by the first stage alone stays in the caller's buffer.
+    first_x = stages[0][0].inputs[0] if stages else None
+    first_root = root.get(first_x, first_x)
+    readers = [op for op in graph.ops if any(root.get(t, t) == first_root for t in op.inputs)]
+    caller_input = (first_x in graph.inputs and all(op.index in stage_ops for op in readers)
+                    and first_root not in {root.get(t, t) for t in graph.outputs}
+                    and position[stages[0][0].op] == min(position[l.op] for l in stages[0]))
+    to_place = []
+    for b in buffers:
+        key = b.tensors[0] if b.tensors else None
+        if key in interior:
+            continue  # never materialized
+        if key == first_root and caller_input:
+            continue
+        first, last = moved(b.first_op), moved(b.last_op)
+        if b.scratch_of is not None:
+            first = last = steps[b.scratch_of]
+        if key in x_last:
+            last = max(last, x_last[key])
+        if key in t_roots:
+            first = t_roots[key]
+        to_place.append(Buffer(b.tensors, b.size, first, last, 0, b.scratch_of))
+    infos = []
+    for (layers, grid, patches), span in zip(made, spans):
+        x_t, t_t = layers[0].inputs[0], layers[-1].output
+        channels = {x_t: layers[0].in_c, **{l.output: l.out_c for l in layers}}
+        for l in layers:
+            for t in l.inputs:
+                channels.setdefault(t, l.in_c)
+        produced_at = {x_t: span[0], **{l.output: steps[l.op] for l in layers}}
+        last_use = {}
+        for l in layers:
+            for t in l.inputs:
+                last_use[t] = max(last_use.get(t, 0), steps[l.op])
+        last_use[t_t] = span[1]
+        for t, first in produced_at.items():
+            size = max(p.windows[t].h * p.windows[t].w for p in patches) * channels[t]
+            to_place.append(Buffer((), size, first, last_use[t], 0, scratch_of=("local", len(infos), t)))
+        crop_set = crops(layers, patches)
+        for op, pos in sorted(crop_set):
+            layer = next(l for l in layers if l.op == op)
+            size = max(p.windows[layer.output].h * p.windows[layer.output].w for p in patches) * layer.out_c
+            to_place.append(Buffer((), size, steps[op], steps[op], 0, scratch_of=("crop", op, pos)))
+        for l in layers:
+            size = spec_for(graph.ops[l.op]).scratch_bytes(graph, graph.ops[l.op])
+            if size > 0:
+                to_place.append(Buffer((), size, steps[l.op], steps[l.op], 0, scratch_of=("stage", l.op)))
+        infos.append((layers, grid, patches, channels, produced_at, crop_set))
+    same = {(root.get(graph.ops[i].inputs[0], graph.ops[i].inputs[0]), graph.ops[i].outputs[0])
+            for i in inplace}
+    placed = place_buffers(to_place, pairs, same)
+    offsets = {t: b.offset for b in placed for t in b.tensors}
+    if caller_input:
+        offsets.update({t: None for t in graph.inputs if root.get(t, t) == first_root})
+    tagged = {b.scratch_of: b for b in placed if isinstance(b.scratch_of, tuple)}
+    result = []
+    for n, (layers, grid, patches, channels, produced_at, crop_set) in enumerate(infos):
+        macs = _stage_macs(layers, patches)
+        result.append(PatchStage(
+            layers=tuple(layers), grid=grid, patches=tuple(patches), channels=channels,
+            local_offsets={t: tagged[("local", n, t)].offset for t in produced_at},
+            crop_offsets={(op, pos): tagged[("crop", op, pos)].offset for op, pos in crop_set},
+            scratch={l.op: (tagged[("stage", l.op)].offset, tagged[("stage", l.op)].size)
+                     for l in layers if ("stage", l.op) in tagged},
+            input_tensor=layers[0].inputs[0], output_tensor=layers[-1].output,
+            input_in_arena=not (n == 0 and caller_input), macs=macs,
+            extra_macs=macs - sum(l.macs for l in layers)))
+    schedule = tuple(i for i in order if i not in stage_ops and not spec_for(graph.ops[i]).view)
+    return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
+                schedule=schedule, scratch={b.scratch_of: (b.offset, b.size) for b in placed
+                                            if isinstance(b.scratch_of, int)},
+                inplace=inplace, order=order, patches=tuple(result), steps=steps,
+                overlaps={i: ts for i, ts in overlaps.items() if _really_overlaps(placed, root, graph, i, ts)})
 
 
 def plan_with_patches(graph: Graph, order: tuple[int, ...], layers: list[Layer],
                       grid: tuple[int, int], tricks: Tricks) -> Plan | None:
-    """Arena plan running layers (a prefix of order) patch by patch on a grid."""
-    patches = make_patches(layers, grid)
-    if patches is None:
+    """One segment run patch by patch (see plan_with_stages)."""
+    return plan_with_stages(graph, order, [(layers, grid)], tricks)
+
+
+GRIDS = (2, 3, 4, 5, 6, 8)
+
+
+def _live_by_step(plan: Plan) -> dict[int, int]:
+    """Arena bytes in use at each step of a plan (union of the live buffers)."""
+    last = max((b.last_op for b in plan.buffers), default=0)
+    used = {}
+    for step in range(-1, last + 1):
+        spans = sorted((b.offset, b.offset + b.size) for b in plan.buffers if b.first_op <= step <= b.last_op)
+        total, end = 0, -1
+        for lo, hi in spans:
+            if hi > end:
+                total += hi - max(lo, end)
+                end = hi
+        used[step] = total
+    return used
+
+
+def _estimate(graph: Graph, layers: list[Layer], patches: list[Patch], x_counted: bool) -> int:
+    """Bytes a segment needs at its worst step: X (if in the arena), T, and the local
+    buffers, crops and scratch alive at that step, without any sharing between them."""
+    x_t, t_t = layers[0].inputs[0], layers[-1].output
+    full = graph.tensors[t_t].nbytes + (graph.tensors[x_t].nbytes if x_counted else 0)
+    size = {x_t: max(p.windows[x_t].h * p.windows[x_t].w for p in patches) * layers[0].in_c}
+    for l in layers:
+        size[l.output] = max(p.windows[l.output].h * p.windows[l.output].w for p in patches) * l.out_c
+    last_use = {t_t: len(layers)}
+    for j, l in enumerate(layers):
+        for t in l.inputs:
+            last_use[t] = max(last_use.get(t, 0), j)
+    born = {x_t: -1, **{l.output: j for j, l in enumerate(layers)}}
+    worst = 0
+    for j, l in enumerate(layers):
+        live = sum(size[t] for t in size if born[t] <= j <= last_use.get(t, j))
+        live += spec_for(graph.ops[l.op]).scratch_bytes(graph, graph.ops[l.op])
+        if not l.windowed:
+            live += sum(size[l.output] for t in l.inputs if size[t] != size[l.output])
+        worst = max(worst, live)
+    return full + worst
+
+
+def partition_patches(graph: Graph, order: tuple[int, ...], base: Plan, total_macs: int, tricks: Tricks,
+                      max_extra: float = DEFAULT_MAX_EXTRA_MACS, budget: int | None = None) -> Plan | None:
+    """Segments chosen together by dynamic programming over the execution order: for a
+    target peak P, the fewest extra MACs that keep every plain step and every segment's
+    estimated need under P; the smallest P within the MAC cap (or the budget) wins, and
+    its plan is then placed for real."""
+    live = _live_by_step(base)
+    steps = base.steps or {index: n for n, index in enumerate(order)}
+    plain = [live.get(steps[i], 0) for i in order]
+    x_first = order[0]
+    segments = []  # (start, end, grid, estimate, extra, layers)
+    for start in range(len(order)):
+        for layers in stage_candidates(graph, order, start):
+            x = layers[0].inputs[0]
+            counted = not (start == 0 and x in graph.inputs and graph.ops[x_first].inputs[0] == x)
+            for n in GRIDS:
+                patches = make_patches(layers, (n, n))
+                if patches is None:
+                    continue
+                extra = _stage_macs(layers, patches) - sum(l.macs for l in layers)
+                segments.append((start, start + len(layers), n, _estimate(graph, layers, patches, counted),
+                                 extra, layers))
+    if not segments:
         return None
-    k = len(layers)
-    stage_ops = {layer.op for layer in layers}
-    first_op = graph.ops[layers[0].op]
-    x_t, t_t = first_op.inputs[0], graph.ops[layers[-1].op].outputs[0]
-    rest = tuple(i for i in order if i not in stage_ops)
-    # The rest of the graph as usual, with the stage's output T as if produced at step 0.
-    inplace = _inplace_candidates(graph, order) - stage_ops if tricks.inplace else frozenset()
-    scratch_rest = {i: s for i, s in _scratch(graph, order, inplace).items() if i not in stage_ops}
-    root = _roots(graph)
-    buffers = _buffers(graph, order, scratch_rest)
-    pairs = {}
-    if tricks.overlap:
-        pairs, _ = _pairs(graph, order, buffers, root, inplace | stage_ops)
-        pairs = {(a, b): d for (a, b), d in pairs.items() if a != root.get(x_t, x_t)}
-    shift = 2  # the stage takes k + 2 steps: copy-in, k layers, paste
-    stage_tensors = {graph.ops[layer.op].outputs[0] for layer in layers[:-1]}
+    cap = max_extra * total_macs if budget is None else float("inf")
+    targets = sorted({s[3] for s in segments} | set(plain))
+    if budget is not None:
+        targets = [t for t in targets if t <= budget] or [budget]
+    by_start: dict[int, list] = {}
+    for seg in segments:
+        by_start.setdefault(seg[0], []).append(seg)
 
-    def moved(step: int) -> int:
-        return step if step < 0 else step + shift
-
-    placed_input = []
-    x_root, t_root = root.get(x_t, x_t), root.get(t_t, t_t)
-    # A graph input read by the stage alone stays in the caller's buffer: no arena copy.
-    readers = [op for op in graph.ops if any(root.get(t, t) == x_root for t in op.inputs)]
-    input_in_arena = not (x_t in graph.inputs and len(readers) == 1 and x_root not in
-                          {root.get(t, t) for t in graph.outputs})
-    for b in buffers:
-        if b.tensors and b.tensors[0] in stage_tensors:
-            continue  # never materialized
-        if b.tensors and b.tensors[0] == x_root and not input_in_arena:
-            continue
-        first, last = moved(b.first_op), moved(b.last_op)
-        if b.tensors and b.tensors[0] == x_root:
-            last = max(last, k + 1)
-        if b.tensors and b.tensors[0] == t_root:
-            first = 0
-        placed_input.append(Buffer(b.tensors, b.size, first, last, 0, b.scratch_of))
-    local_sizes = []
-    for j in range(k + 1):
-        channels = layers[j].in_c if j < k else layers[-1].out_c
-        local_sizes.append(max(p.windows[j].h * p.windows[j].w for p in patches) * channels)
-        placed_input.append(Buffer((), local_sizes[-1], j, j + 1, 0, scratch_of=("local", j)))
-    for j, layer in enumerate(layers):
-        size = spec_for(graph.ops[layer.op]).scratch_bytes(graph, graph.ops[layer.op])
-        if size > 0:
-            placed_input.append(Buffer((), size, j + 1, j + 1, 0, scratch_of=("stage", layer.op)))
-    same = {(root.get(graph.ops[i].inputs[0], graph.ops[i].inputs[0]), graph.ops[i].outputs[0])
-            for i in inplace}
-    placed = place_buffers(placed_input, pairs, same)
-    offsets = {t: b.offset for b in placed for t in b.tensors}
-    if not input_in_arena:
-        offsets.update({t: None for t in graph.inputs if root.get(t, t) == x_root})
-    locals_ = {b.scratch_of[1]: b.offset for b in placed
-               if isinstance(b.scratch_of, tuple) and b.scratch_of[0] == "local"}
-    stage_scratch = {b.scratch_of[1]: (b.offset, b.size) for b in placed
-                     if isinstance(b.scratch_of, tuple) and b.scratch_of[0] == "stage"}
-    scratch = {b.scratch_of: (b.offset, b.size) for b in placed if isinstance(b.scratch_of, int)}
-    macs = _stage_macs(layers, patches)
-    stage = PatchStage(layers=tuple(layers), grid=grid, patches=tuple(patches),
-                       local_sizes=tuple(local_sizes), local_offsets=tuple(locals_[j] for j in range(k + 1)),
-                       scratch=stage_scratch, input_tensor=x_t, output_tensor=t_t,
-                       input_in_arena=input_in_arena, macs=macs,
-                       extra_macs=macs - sum(layer.macs for layer in layers))
-    schedule = tuple(i for i in rest if not spec_for(graph.ops[i]).view)
-    return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
-                schedule=schedule, scratch=scratch, inplace=inplace, overlaps={}, order=order,
-                patches=stage)
-
-
-def search_patches(graph: Graph, order: tuple[int, ...], total_macs: int, tricks: Tricks,
-                   max_extra: float = DEFAULT_MAX_EXTRA_MACS, budget: int | None = None) -> Plan | None:
-    """Best split x grid: the smallest peak within max_extra extra MACs, or, with a
-    budget, the fewest extra MACs whose peak fits it (None when nothing qualifies)."""
-    chain = stage_candidates(graph, order)
-    best, best_key = None, None
-    for k in range(1, len(chain) + 1):
-        for n in range(2, MAX_GRID + 1):
-            plan = plan_with_patches(graph, order, chain[:k], (n, n), tricks)
-            if plan is None:
+    def solve(target: int):
+        best = [float("inf")] * (len(order) + 1)
+        back = [None] * (len(order) + 1)
+        best[0] = 0
+        for i in range(len(order)):
+            if best[i] == float("inf"):
                 continue
-            extra = plan.patches.extra_macs
-            if budget is None:
-                if extra > max_extra * total_macs:
-                    continue
-                key = (plan.arena_bytes, extra, k, n)
-            else:
-                if plan.arena_bytes > budget:
-                    continue
-                key = (extra, plan.arena_bytes, k, n)
-            if best_key is None or key < best_key:
-                best, best_key = plan, key
-    return best
+            if plain[i] <= target and best[i] < best[i + 1]:
+                best[i + 1], back[i + 1] = best[i], (i, None)
+            for seg in by_start.get(i, []):
+                if seg[3] <= target and best[i] + seg[4] < best[seg[1]]:
+                    best[seg[1]], back[seg[1]] = best[i] + seg[4], (i, seg)
+        if best[len(order)] == float("inf") or best[len(order)] > cap:
+            return None
+        chosen, at = [], len(order)
+        while at > 0:
+            i, seg = back[at]
+            if seg is not None:
+                chosen.append((seg[5], (seg[2], seg[2])))
+            at = i
+        return chosen[::-1]
+
+    lo, hi, found = 0, len(targets) - 1, None
+    while lo <= hi:  # the smallest feasible target
+        mid = (lo + hi) // 2
+        chosen = solve(targets[mid])
+        if chosen is not None:
+            found, hi = chosen, mid - 1
+        else:
+            lo = mid + 1
+    if not found:
+        return None
+    plan = plan_with_stages(graph, order, found, tricks)
+    for seg in list(found)[::-1]:  # estimates are optimistic: drop segments that do not pay
+        if len(found) == 1 or plan is None:
+            break
+        fewer = [s for s in found if s is not seg]
+        trial = plan_with_stages(graph, order, fewer, tricks)
+        if trial is not None and trial.arena_bytes <= plan.arena_bytes and (
+                budget is None or trial.arena_bytes <= budget):
+            found, plan = fewer, trial
+    return plan
