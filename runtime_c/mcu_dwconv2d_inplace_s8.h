@@ -24,9 +24,19 @@ MCU_KERNEL void mcu_dwconv2d_inplace_s8(
     int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t pixels = out_h * out_w;
-    const int32_t tap_step = dilation_w * channels;
+    const int32_t tap_step = dilation_w * channels, row_step = dilation_h * in_w * channels;
+    const int32_t is_3x3 = filter_h == 3 && filter_w == 3;
     for (int32_t c = 0; c < channels; ++c) {
         const int32_t bias_c = bias[c], multiplier_c = multiplier[c], shift_c = shift[c];
+        /* 3x3 windows wholly inside the image: weights in registers, input offset folded
+         * into the bias (sum of w * (x + offset) = sum of w * x + offset * sum of w). */
+        int32_t w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0, w8 = 0;
+        if (is_3x3) {
+            w0 = filter[c], w1 = filter[channels + c], w2 = filter[2 * channels + c];
+            w3 = filter[3 * channels + c], w4 = filter[4 * channels + c], w5 = filter[5 * channels + c];
+            w6 = filter[6 * channels + c], w7 = filter[7 * channels + c], w8 = filter[8 * channels + c];
+        }
+        const int32_t bias_folded = bias_c + input_offset * (w0 + w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8);
         int8_t *t = temp;
         for (int32_t oy = 0; oy < out_h; ++oy) {
             const int32_t in_y0 = oy * stride_h - pad_top;
@@ -46,6 +56,16 @@ MCU_KERNEL void mcu_dwconv2d_inplace_s8(
                 }
                 while (fx1 > fx0 && in_x0 + dilation_w * (fx1 - 1) >= in_w) {
                     --fx1;
+                }
+                if (is_3x3 && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
+                    const int8_t *x = data + (in_y0 * in_w + in_x0) * channels + c;
+                    const int8_t *y = x + row_step, *z = y + row_step;
+                    int32_t sum = bias_folded + w0 * x[0] + w1 * x[tap_step] + w2 * x[2 * tap_step];
+                    sum += w3 * y[0] + w4 * y[tap_step] + w5 * y[2 * tap_step];
+                    sum += w6 * z[0] + w7 * z[tap_step] + w8 * z[2 * tap_step];
+                    *t++ = (int8_t)mcu_clamp(mcu_requant_fast(sum, multiplier_c, shift_c) + output_offset,
+                                             act_min, act_max);
+                    continue;
                 }
                 int32_t acc = 0;
                 for (int32_t fy = fy0; fy < fy1; ++fy) {

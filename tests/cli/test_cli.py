@@ -45,6 +45,17 @@ def test_compile_writes_folder_and_summary(tmp_path):
     assert "peak SRAM" in result.stdout and "of 320.0 KiB on stm32f746" in result.stdout
     assert "288 MACs" in result.stdout
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    # stm32f746 has the DSP extension: the SIMD FC kernel and the intrinsics header
+    assert files == [".mcugen", "hello_world_int8.c", "hello_world_int8.h", "hello_world_int8_weights.c",
+                     "runtime/mcu_fc_dot_s8.h", "runtime/mcu_requant.h", "runtime/mcu_simd.h"]
+
+
+@needs_shared
+def test_compile_kernels_portable(tmp_path):
+    out = tmp_path / "out"
+    result = mcugen("compile", HELLO, "--board", "stm32f746", "-o", out, "--kernels", "portable")
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == [".mcugen", "hello_world_int8.c", "hello_world_int8.h", "hello_world_int8_weights.c",
                      "runtime/mcu_fc_s8.h", "runtime/mcu_requant.h"]
 
