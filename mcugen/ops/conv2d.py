@@ -38,16 +38,19 @@ def _geometry(graph: Graph, op: Op, depthwise: bool) -> dict:
     dil_h, dil_w = opts.get("dilation_h_factor", 1), opts.get("dilation_w_factor", 1)
     if min(stride_h, stride_w, dil_h, dil_w) < 1:
         raise fail(op, f"strides {stride_h}x{stride_w} and dilations {dil_h}x{dil_w} must be positive")
-    out_h = out_size(padding, in_h, filter_h, stride_h, dil_h)
-    out_w = out_size(padding, in_w, filter_w, stride_w, dil_w)
+    # A PAD folded into this conv (mcugen/passes/fold_pad.py) widens the padded input.
+    top, bottom, left, right = op.params.get("folded_pad", (0, 0, 0, 0))
+    padded_h, padded_w = in_h + top + bottom, in_w + left + right
+    out_h = out_size(padding, padded_h, filter_h, stride_h, dil_h)
+    out_w = out_size(padding, padded_w, filter_w, stride_w, dil_w)
     if out_h <= 0 or out_w <= 0:
-        raise fail(op, f"a {filter_h}x{filter_w} filter does not fit the {in_h}x{in_w} input")
+        raise fail(op, f"a {filter_h}x{filter_w} filter does not fit the {padded_h}x{padded_w} input")
     check_shape(op, out(graph, op), (batches, out_h, out_w, out_c))
     return dict(batches=batches, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w,
                 out_c=out_c, filter_h=filter_h, filter_w=filter_w, stride_h=stride_h,
                 stride_w=stride_w, dilation_h=dil_h, dilation_w=dil_w,
-                pad_top=pad_before(padding, in_h, filter_h, stride_h, dil_h),
-                pad_left=pad_before(padding, in_w, filter_w, stride_w, dil_w))
+                pad_top=pad_before(padding, padded_h, filter_h, stride_h, dil_h) + top,
+                pad_left=pad_before(padding, padded_w, filter_w, stride_w, dil_w) + left)
 
 
 def _check(graph: Graph, op: Op, depthwise: bool) -> None:
