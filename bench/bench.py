@@ -96,7 +96,26 @@ def bench_model(path: Path, work: Path) -> dict:
         row[f"{key}_instructions"] = measurement.instructions
         row[f"{key}_per_mac"] = round(measurement.instructions / summary.macs, 2) if summary.macs else None
     row.update(portable_columns(path, work, inputs, sizes, host, summary.macs))
+    row.update(memory_columns(path, work, inputs, sizes, host, summary))
     return row
+
+
+def memory_columns(path: Path, work: Path, inputs, sizes, host, summary) -> dict:
+    """Peak SRAM layer by layer, with in-place + overlap, and with patches (smallest peak
+    within +20 % MACs); the patched build is run on the M7 too (same bytes, instructions)."""
+    patched = mcugen.compile(path, board=BOARDS["m7"], patches="min", memory="all")
+    peaks = patched.summary.peaks
+    columns = dict(peak_plain=peaks["layer by layer"], peak_tricks=peaks.get("in place + overlap"),
+                   peak_patches=peaks.get("patches"), patches=patched.summary.patches)
+    if patched.plan.patches:
+        columns["patch_extra_pct"] = round(100 * patched.summary.extra_macs / summary.macs, 1)
+        elf = build_firmware(patched, BOARDS["m7"], work / f"{path.stem}_patched")
+        [(outputs, measurement)] = run_firmware_batch(elf, BOARDS["m7"], [inputs], sizes)
+        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
+            raise McugenError(f"{path.name}: patched output on the M7 differs from the host build")
+        columns["m7_patched_instructions"] = measurement.instructions
+        columns["patched_stack"] = measurement.stack_bytes
+    return columns
 
 
 def portable_columns(path: Path, work: Path, inputs, sizes, host, macs: int) -> dict:
@@ -123,11 +142,17 @@ COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_s
            ("M7 port i/MAC", "m7_portable_per_mac", "{:.2f}"), ("M4 port i/MAC", "m4_portable_per_mac", "{:.2f}")]
 
 
-def table(rows: list[dict]) -> str:
-    cells = [[title for title, _, _ in COLUMNS]]
+MEMORY_COLUMNS = [("model", "model", "{}"), ("TFLM arena", "tflm_arena", "{:,}"),
+                  ("layer by layer", "peak_plain", "{:,}"), ("in place+overlap", "peak_tricks", "{:,}"),
+                  ("patches", "peak_patches", "{:,}"), ("extra MACs %", "patch_extra_pct", "{:.1f}"),
+                  ("M7 instr patched", "m7_patched_instructions", "{:,}"), ("stack", "patched_stack", "{:,}")]
+
+
+def table(rows: list[dict], columns=COLUMNS) -> str:
+    cells = [[title for title, _, _ in columns]]
     for row in rows:
-        cells.append([("n/a" if row.get(key) is None else fmt.format(row[key])) for _, key, fmt in COLUMNS])
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        cells.append([("-" if row.get(key) is None else fmt.format(row[key])) for _, key, fmt in columns])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = []
     for n, r in enumerate(cells):
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
@@ -153,6 +178,12 @@ def main() -> int:
           "the test harness (startup, main, semihosting, libc); instr: instructions per inference "
           "counted by QEMU (-icount, +-40), random int8 input, with the board's default kernels "
           "(SIMD on M4/M7); port i/MAC: the same with --kernels portable.")
+    print()
+    print(table(rows, MEMORY_COLUMNS))
+    print("\nPeak SRAM (arena bytes) of the same model layer by layer, with in-place depthwise and "
+          "overlapping buffers, and with patch-based segments (--patches min: smallest peak within "
+          "+20 % MACs; '-': no segment helps); the patched build's M7 instructions and stack. With "
+          "patches the model input stays in the caller's buffer when the first segment reads it.")
     out = Path(__file__).resolve().parent / "results.json"
     out.write_text(json.dumps(dict(boards=BOARDS, opt="-O2", rows=rows), indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)} in {time.time() - started:.1f} s")

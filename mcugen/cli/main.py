@@ -44,9 +44,8 @@ def _kernels_argument(p) -> None:
 
 def cmd_compile(args) -> int:
     from mcugen.api import compile as compile_model
-    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels, memory=args.memory,
-                          patches=args.patches, sram_budget=args.sram_budget,
-                          max_extra_macs=args.max_extra_macs / 100, debug_guards=args.debug_guards)
+    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
+                          debug_guards=args.debug_guards, **_memory_options(args))
     folder = Path(args.output) if args.output else Path(model.prefix)
     prepare_output(folder, args.force)
     written = model.write(folder)
@@ -105,7 +104,8 @@ def cmd_build(args) -> int:
     from mcugen.api import compile as compile_model
     from mcugen.target import build_firmware
     from mcugen.target.sizes import flash_split
-    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels)
+    model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
+                          **_memory_options(args))
     folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
     prepare_output(folder, args.force)
     try:
@@ -135,7 +135,7 @@ def cmd_run(args) -> int:
         raise McugenError(f"board {board.name} is build-only; run on mps2-an500 or mps2-an386")
     if args.count < 1:
         raise McugenError("-n must be at least 1")
-    model = compile_model(args.model, board=board, kernels=args.kernels)
+    model = compile_model(args.model, board=board, kernels=args.kernels, **_memory_options(args))
     graph = model.graph
     sets = list(test_inputs([graph.tensors[t].shape for t in graph.inputs], args.count, args.seed))
     sizes = [graph.tensors[t].size for t in graph.outputs]
@@ -188,6 +188,24 @@ def cmd_boards(args) -> int:
     return 0
 
 
+def _memory_arguments(p) -> None:
+    p.add_argument("--memory", default="auto", choices=["auto", "none", "all"],
+                   help="in-place depthwise and overlapping buffers: where they lower the peak "
+                        "(auto, default), wherever legal (all) or never (none)")
+    p.add_argument("--patches", default="auto", choices=["auto", "off", "min"],
+                   help="patch-based inference of memory-hungry segments: only to fit the board "
+                        "or --sram-budget (auto, default), for the smallest peak (min), or off")
+    p.add_argument("--sram-budget", type=_positive_int, metavar="BYTES",
+                   help="fit the arena in BYTES (patches with the fewest extra MACs if needed)")
+    p.add_argument("--max-extra-macs", type=float, default=20.0, metavar="PCT",
+                   help="cap on the extra MACs of patches with --patches min (default 20 %%)")
+
+
+def _memory_options(args) -> dict:
+    return dict(memory=args.memory, patches=args.patches, sram_budget=args.sram_budget,
+                max_extra_macs=args.max_extra_macs / 100)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -208,16 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="output folder (default: ./<prefix>)")
     p.add_argument("--prefix", help="C symbol prefix (default: from the model file name)")
     p.add_argument("--force", action="store_true", help="write into a non-empty folder mcugen did not create")
-    p.add_argument("--memory", default="auto", choices=["auto", "none", "all"],
-                   help="in-place depthwise and overlapping buffers: where they lower the peak "
-                        "(auto, default), wherever legal (all) or never (none)")
-    p.add_argument("--patches", default="auto", choices=["auto", "off", "min"],
-                   help="patch-based inference of the first layers: only to fit the board or "
-                        "--sram-budget (auto, default), for the smallest peak (min), or off")
-    p.add_argument("--sram-budget", type=_positive_int, metavar="BYTES",
-                   help="fit the arena in BYTES (patches with the fewest extra MACs if needed)")
-    p.add_argument("--max-extra-macs", type=float, default=20.0, metavar="PCT",
-                   help="cap on the extra MACs of patches with --patches min (default 20 %%)")
+    _memory_arguments(p)
     p.add_argument("--report", action="store_true",
                    help="print per-layer memory and write report.json (and report.png with matplotlib)")
     p.add_argument("--debug-guards", action="store_true",
@@ -239,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
     p.add_argument("--force", action="store_true", help="write into a non-empty folder mcugen did not create")
     _kernels_argument(p)
+    _memory_arguments(p)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("run", help="run the model on an emulated Cortex-M (QEMU): outputs and instructions")
     p.add_argument("model", help="int8 .tflite file")
@@ -247,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
     _kernels_argument(p)
+    _memory_arguments(p)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("inspect", help="print the graph (ops, shapes, dtypes, quantization) and what "
                                        "mcugen cannot compile")
