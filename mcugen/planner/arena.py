@@ -396,8 +396,7 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
         fitting = [p for p in found if limit is not None and p.arena_bytes <= limit]
         patched = (min(fitting, key=lambda p: (sum(st.extra_macs for st in p.patches), p.arena_bytes))
                    if fitting else min(found, key=lambda p: p.arena_bytes, default=None))
-        if patched is not None:
+        if patched is not None and patched.arena_bytes < best.arena_bytes:
             peaks["patches"] = patched.arena_bytes
-            if patched.arena_bytes < best.arena_bytes:
-                best = patched
+            best = patched
     return Plan(**{**best.__dict__, "peaks": peaks})
