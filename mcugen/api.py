@@ -10,7 +10,7 @@ import numpy as np
 
 from mcugen.boards import Board, get_board
 from mcugen.codegen import render_plan
-from mcugen.codegen.render import plan_macs
+from mcugen.codegen.render import CONST_BYTES, plan_macs
 from mcugen.errors import McugenError
 from mcugen.frontend import load_tflite, parse_tflite
 from mcugen.ir import Graph
@@ -121,7 +121,7 @@ def _const_bytes(plan: Plan) -> int:
             key = const.tensor if const.tensor is not None else (index, const.role)
             if key not in seen:
                 seen.add(key)
-                total += const.values.size * (1 if const.ctype == "int8_t" else 4)
+                total += const.values.size * CONST_BYTES[const.ctype]
     return total
 
 

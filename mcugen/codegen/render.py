@@ -43,7 +43,7 @@ def _const_lines(values: np.ndarray) -> list[str]:
 
 # C type of each graph input/output dtype: int8, int16, or float32 at a QUANTIZE/DEQUANTIZE interface
 IO_CTYPES = {"int8": "int8_t", "int16": "int16_t", "float32": "float"}
-CONST_BYTES = {"int8_t": 1, "int16_t": 2, "int64_t": 8}  # flash bytes per value (others: 4)
+CONST_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4, "int64_t": 8, "float": 4}  # flash bytes per value
 
 
 def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) -> dict:
@@ -88,7 +88,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
                           else f"op {index} ({op.kind}) {const.role}")
                 consts.append(dict(symbol=symbol, ctype=const.ctype, count=const.values.size,
                                    lines=_const_lines(const.values), comment=source,
-                                   nbytes=const.values.size * CONST_BYTES.get(const.ctype, 4)))
+                                   nbytes=const.values.size * CONST_BYTES[const.ctype]))
             names[const.role] = symbols_by_tensor[key]
         return names
 
