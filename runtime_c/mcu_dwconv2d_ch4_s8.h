@@ -93,7 +93,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
 }
 
 /* Out-of-line entry point; generated code may instead inline the body per layer. */
-MCU_KERNEL void mcu_dwconv2d_ch4_s8(
+MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_dwconv2d_ch4_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *multiplier, const int32_t *shift,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,

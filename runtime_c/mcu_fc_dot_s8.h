@@ -23,7 +23,7 @@ MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *multiplier, const
     return (int8_t)mcu_clamp(mcu_requant_fast(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
 }
 
-MCU_KERNEL void mcu_fc_dot_s8(
+MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_fc_dot_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *multiplier, const int32_t *shift,
     int32_t batches, int32_t depth, int32_t units, int32_t per_channel,

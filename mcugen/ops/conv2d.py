@@ -109,11 +109,15 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
     """The DSP-extension kernel for this layer, or None where the portable one stays."""
     args = portable.args
     consts = {c.role: c for c in portable.consts}
-    if depthwise:
+    filt = consts["filter"].values
+    if depthwise and args["in_c"] == 1:
+        # one input channel: a plain convolution with out_c = depth multiplier filters,
+        # 1HWO -> OHWI, run by the im2col GEMM (micro_speech's 10x8 layer)
+        filt = np.ascontiguousarray(np.transpose(filt, (3, 1, 2, 0)))
+    elif depthwise:
         if args["depth_multiplier"] != 1:
             return None
         return replace(portable, kernel="mcu_dwconv2d_ch4_s8.h", function="mcu_dwconv2d_ch4_s8")
-    filt = consts["filter"].values
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
     reordered = reorder_for_sxtb16(filt.reshape(args["out_c"], patch))
     new_consts = tuple(ConstArray("filter", "int8_t", reordered) if c.role == "filter" else c
@@ -145,5 +149,6 @@ register(OpSpec(
     lower=lambda g, o: _lower(g, o, depthwise=True),
     macs=lambda g, o: _macs(g, o, depthwise=True),
     template="dwconv2d",
+    scratch_bytes=lambda g, o: o.params["lowered"].scratch_bytes if "lowered" in o.params else 0,
     extra={"simd": lambda g, o, lowered: _simd(g, o, lowered, depthwise=True)},
 ))

@@ -56,3 +56,17 @@ def test_depth_multiplier_2_keeps_the_portable_kernel():
                                     depth_multiplier=2)
     compiled = assert_bit_exact(model, count=4, seed=3, kernels="simd")
     assert "mcu_dwconv2d_s8(" in compiled.files[f"{compiled.prefix}.c"]
+
+
+@pytest.mark.parametrize("depth_multiplier,kernel,stride,padding", [
+    (8, (10, 8), (2, 2), "SAME"),  # micro_speech's layer
+    (1, (3, 3), (1, 1), "SAME"),
+    (3, (3, 3), (2, 2), "VALID"),
+], ids=["dm8_10x8_s2_same", "dm1_3x3_same", "dm3_3x3_s2_valid"])
+def test_one_input_channel_runs_as_im2col_conv(depth_multiplier, kernel, stride, padding):
+    """in_c = 1: the depthwise conv is a plain conv with depth_multiplier filters."""
+    rng = np.random.default_rng(2200 + depth_multiplier)
+    model = depthwise_keeping_input(rng, (1, 25, 20, 1), kernel=kernel, stride=stride, padding=padding,
+                                    depth_multiplier=depth_multiplier, activation="RELU")
+    compiled = assert_bit_exact(model, count=8, seed=3, kernels="simd")
+    assert "mcu_conv2d_im2col_s8(" in compiled.files[f"{compiled.prefix}.c"]
