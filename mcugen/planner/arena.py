@@ -22,7 +22,7 @@ from mcugen.ops import spec_for
 from mcugen.planner.access import inplace_depthwise, overlap_delta
 
 ALIGNMENT = 16
-EXHAUSTIVE_MAX_BUFFERS = 7  # 7! = 5,040 orders
+EXHAUSTIVE_MAX_BUFFERS = 6  # 6! = 720 orders (x2 mirrored), on the best execution order only
 
 
 @dataclass(frozen=True)
@@ -246,12 +246,13 @@ def _orderings(buffers: list[Buffer]):
     )
 
 
-def place_buffers(buffers: list[Buffer], pairs: dict, same: set = frozenset()) -> list[Buffer]:
+def place_buffers(buffers: list[Buffer], pairs: dict, same: set = frozenset(),
+                  exhaustive: bool = False) -> list[Buffer]:
     """The smallest of the heuristic orders, or of all orders for few buffers."""
     modes = (False, True) if pairs or same else (False,)
     candidates = [_place(buffers, pairs, key, mirrored, same) for key in _orderings(buffers)
                   for mirrored in modes]
-    if len(buffers) <= EXHAUSTIVE_MAX_BUFFERS:
+    if exhaustive and len(buffers) <= EXHAUSTIVE_MAX_BUFFERS:
         ordered = sorted(buffers, key=lambda b: str(b.key))
         candidates += [_place(list(p), pairs, None, mirrored, same)
                        for p in itertools.permutations(ordered) for mirrored in modes]
@@ -297,7 +298,8 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset) -> dict:
     return sizes
 
 
-def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks()) -> Plan:
+def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
+               exhaustive: bool = False) -> Plan:
     """Arena offsets for the ops run in `order` with the given tricks."""
     inplace = _inplace_candidates(graph, order) if tricks.inplace else frozenset()
     scratch_sizes = _scratch(graph, order, inplace)
@@ -306,7 +308,7 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks()) 
     pairs, overlaps = _pairs(graph, order, buffers, root, inplace) if tricks.overlap else ({}, {})
     same = {(root.get(graph.ops[i].inputs[0], graph.ops[i].inputs[0]), graph.ops[i].outputs[0])
             for i in inplace}
-    placed = place_buffers(buffers, pairs, same)
+    placed = place_buffers(buffers, pairs, same, exhaustive)
     placed.sort(key=lambda b: (b.first_op, str(b.key)))
     offsets = {t: b.offset for b in placed for t in b.tensors}
     scratch = {b.scratch_of: (b.offset, b.size) for b in placed if b.scratch_of is not None}
@@ -355,6 +357,13 @@ def execution_orders(graph: Graph, limit: int = 64) -> list[tuple[int, ...]]:
     return orders
 
 
+def _best_order(graph: Graph, orders: list, tricks: Tricks) -> Plan:
+    """Heuristic placement over every order, then the exhaustive one on the best order."""
+    best = min((plan_order(graph, o, tricks) for o in orders), key=lambda p: p.arena_bytes)
+    exhaustive = plan_order(graph, best.order, tricks, exhaustive=True)
+    return exhaustive if exhaustive.arena_bytes < best.arena_bytes else best
+
+
 MEMORY_MODES = ("auto", "none", "all")
 PATCH_MODES = ("auto", "off", "min")
 
@@ -374,12 +383,12 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
     if patches not in PATCH_MODES:
         raise ValueError(f"patch mode {patches!r} is not one of {PATCH_MODES}")
     orders = execution_orders(graph)
-    plain = min((plan_order(graph, o, NO_TRICKS) for o in orders), key=lambda p: p.arena_bytes)
+    plain = _best_order(graph, orders, NO_TRICKS)
     peaks = {"layer by layer": plain.arena_bytes}
     best = plain
     tricks = NO_TRICKS if mode == "none" else Tricks()
     if mode != "none":
-        tricked = min((plan_order(graph, o, tricks) for o in orders), key=lambda p: p.arena_bytes)
+        tricked = _best_order(graph, orders, tricks)
         peaks["in place + overlap"] = tricked.arena_bytes
         if mode == "all" or tricked.arena_bytes < plain.arena_bytes:
             best = tricked
