@@ -23,7 +23,44 @@ MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *multiplier, const
     return (int8_t)mcu_clamp(mcu_requant_fast(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
 }
 
-MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_fc_dot_s8(
+/* acc[0..3] += the dot products of x (offset added) with rows w0, w0 + depth, ... Out of
+ * line and built without GCC's pre-RA scheduling, which spilled the four accumulators
+ * (27 instructions per 16 MACs without it); the kernel around it, which writes the
+ * output, stays inlinable so sanitizers see the arena. */
+MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_fc_dot_4rows_s8(
+    const int8_t *x, const int8_t *w0, int32_t depth, int32_t input_offset, int32_t *acc)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int8_t *w1 = w0 + depth, *w2 = w1 + depth, *w3 = w2 + depth;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t d = 0;
+    for (int32_t blocks = depth >> 2; blocks > 0; --blocks, d += 4) {
+        const int32_t xv = mcu_load_s8x4(x + d);
+        const int32_t x02 = mcu_sxtab16(offset2, xv), x13 = mcu_sxtab16_ror8(offset2, xv);
+        int32_t w = mcu_load_s8x4(w0 + d);
+        a0 = mcu_smlad(x02, mcu_sxtb16(w), a0);
+        a0 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a0);
+        w = mcu_load_s8x4(w1 + d);
+        a1 = mcu_smlad(x02, mcu_sxtb16(w), a1);
+        a1 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a1);
+        w = mcu_load_s8x4(w2 + d);
+        a2 = mcu_smlad(x02, mcu_sxtb16(w), a2);
+        a2 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a2);
+        w = mcu_load_s8x4(w3 + d);
+        a3 = mcu_smlad(x02, mcu_sxtb16(w), a3);
+        a3 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a3);
+    }
+    for (int32_t rest = depth & 3; rest > 0; --rest, ++d) {
+        const int32_t xd = (int32_t)x[d] + input_offset;
+        a0 += w0[d] * xd;
+        a1 += w1[d] * xd;
+        a2 += w2[d] * xd;
+        a3 += w3[d] * xd;
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+MCU_KERNEL void mcu_fc_dot_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *multiplier, const int32_t *shift,
     int32_t batches, int32_t depth, int32_t units, int32_t per_channel,
@@ -35,36 +72,13 @@ MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_fc_dot_s8(
         const int8_t *w0 = filter;
         int32_t u = 0;
         for (int32_t row_blocks = units >> 2; row_blocks > 0; --row_blocks, u += 4, w0 += 4 * depth) {
-            const int8_t *w1 = w0 + depth, *w2 = w1 + depth, *w3 = w2 + depth;
-            int32_t a0 = bias[u], a1 = bias[u + 1], a2 = bias[u + 2], a3 = bias[u + 3];
-            int32_t d = 0;
-            for (int32_t blocks = depth >> 2; blocks > 0; --blocks, d += 4) {
-                const int32_t xv = mcu_load_s8x4(x + d);
-                const int32_t x02 = mcu_sxtab16(offset2, xv), x13 = mcu_sxtab16_ror8(offset2, xv);
-                int32_t w = mcu_load_s8x4(w0 + d);
-                a0 = mcu_smlad(x02, mcu_sxtb16(w), a0);
-                a0 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a0);
-                w = mcu_load_s8x4(w1 + d);
-                a1 = mcu_smlad(x02, mcu_sxtb16(w), a1);
-                a1 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a1);
-                w = mcu_load_s8x4(w2 + d);
-                a2 = mcu_smlad(x02, mcu_sxtb16(w), a2);
-                a2 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a2);
-                w = mcu_load_s8x4(w3 + d);
-                a3 = mcu_smlad(x02, mcu_sxtb16(w), a3);
-                a3 = mcu_smlad(x13, mcu_sxtb16_ror8(w), a3);
+            int32_t acc[4];
+            acc[0] = bias[u], acc[1] = bias[u + 1], acc[2] = bias[u + 2], acc[3] = bias[u + 3];
+            mcu_fc_dot_4rows_s8(x, w0, depth, input_offset, acc);
+            for (int32_t r = 0; r < 4; ++r) {
+                output[u + r] = mcu_fc_output_s8(acc[r], multiplier, shift, u + r, per_channel,
+                                                 output_offset, act_min, act_max);
             }
-            for (int32_t rest = depth & 3; rest > 0; --rest, ++d) {
-                const int32_t xd = (int32_t)x[d] + input_offset;
-                a0 += w0[d] * xd;
-                a1 += w1[d] * xd;
-                a2 += w2[d] * xd;
-                a3 += w3[d] * xd;
-            }
-            output[u] = mcu_fc_output_s8(a0, multiplier, shift, u, per_channel, output_offset, act_min, act_max);
-            output[u + 1] = mcu_fc_output_s8(a1, multiplier, shift, u + 1, per_channel, output_offset, act_min, act_max);
-            output[u + 2] = mcu_fc_output_s8(a2, multiplier, shift, u + 2, per_channel, output_offset, act_min, act_max);
-            output[u + 3] = mcu_fc_output_s8(a3, multiplier, shift, u + 3, per_channel, output_offset, act_min, act_max);
         }
         for (int32_t rows_left = units & 3; rows_left > 0; --rows_left, ++u, w0 += depth) {
             int32_t a0 = bias[u];
