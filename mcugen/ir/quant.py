@@ -54,7 +54,10 @@ def fc_multiplier(input_scale: float, filter_scale: float, output_scale: float) 
 
 def _quantize_f32(value: float, scale: float, zero_point: int) -> int:
     """TFLM's Quantize(): float32 division, TfLiteRound, add the zero point."""
-    q = np.float32(value) / np.float32(scale)
+    with np.errstate(over="ignore", divide="ignore"):
+        q = np.float32(value) / np.float32(scale)
+    if not np.isfinite(q):
+        raise ValueError(f"{value:g} / scale {scale:g} overflows float32")
     return zero_point + int(round_half_away(float(q)))
 
 

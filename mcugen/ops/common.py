@@ -78,7 +78,10 @@ def fused_activation(op: Op) -> str:
 
 
 def output_range(op: Op, output: Tensor) -> tuple[int, int]:
-    return activation_range(fused_activation(op), output.scale, output.zero_point)
+    try:
+        return activation_range(fused_activation(op), output.scale, output.zero_point)
+    except ValueError as exc:  # a scale so small that the clamp bounds overflow float32
+        raise fail(op, f"output tensor '{output.name}' cannot take the fused activation: {exc}") from None
 
 
 def nhwc(op: Op, tensor: Tensor, role: str) -> tuple[int, int, int, int]:

@@ -67,7 +67,10 @@ def require_int16_activation(op: Op, tensor: Tensor, role: str) -> None:
 
 
 def output_range16(op: Op, y: Tensor) -> tuple[int, int]:
-    return activation_range(fused_activation(op), y.scale, y.zero_point, INT16_MIN, INT16_MAX)
+    try:
+        return activation_range(fused_activation(op), y.scale, y.zero_point, INT16_MIN, INT16_MAX)
+    except ValueError as exc:  # a scale so small that the clamp bounds overflow float32
+        raise fail(op, f"output tensor '{y.name}' cannot take the fused activation: {exc}") from None
 
 
 # ------------------------------------------------------------------ conv / FC shared

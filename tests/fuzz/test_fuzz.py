@@ -116,3 +116,22 @@ def test_planner_search_is_bounded(monkeypatch):
     compiled = mcugen.compile((CASES / "planner_search_case1552.tflite").read_bytes(), board="stm32f746")
     assert compiled.plan.arena_bytes > 0
     assert len(calls) < 4_000, len(calls)
+
+
+def test_denormal_output_scale_is_a_clean_error(tmp_path):
+    """Found by the fuzzer (seed 1, case 6349): an output scale of 1.4e-45 made the
+    RELU_N1_TO_1 clamp overflow float32 and raised OverflowError."""
+    path = CASES / "denormal_scale_case6349.tflite"
+    outcome, message = run_in_process(path, tmp_path / "out")
+    assert outcome == CLEAN, message
+    assert "overflows float32" in message and "op 0 (DEPTHWISE_CONV_2D)" in message
+
+
+def test_small_filter_builds_with_werror(tmp_path):
+    """Found by the fuzzer (seed 1, case 2895): a depthwise conv run as an im2col GEMM with
+    a 6-byte filter tripped GCC's -Warray-bounds on a dead 4-byte load path, so the host
+    build failed under -Werror; weights are now declared without a bound in model.c."""
+    from mcugen.host import build_host_library
+    compiled = mcugen.compile((CASES / "gemm_array_bounds_case2895.tflite").read_bytes(), prefix="m")
+    compiled.write(tmp_path)
+    build_host_library(tmp_path, "m")
