@@ -373,7 +373,8 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
     """The smallest arena over the execution orders tried, with the tricks of `mode`.
 
     mode none: layer by layer; all: in-place depthwise and overlap wherever they are legal;
-    auto: tricks only when they lower the peak (ties keep the plain, faster kernels).
+    auto: overlap where it lowers the peak, in-place depthwise (a slower kernel) only where
+    it lowers it further.
     patches off: never; min: the split and grid with the smallest peak within
     max_extra_macs (a fraction of total_macs); auto: only when the plan exceeds `budget`,
     then the fewest extra MACs that fit it. Plan.peaks records every figure computed.
@@ -390,8 +391,15 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
     if mode != "none":
         tricked = _best_order(graph, orders, tricks)
         peaks["in place + overlap"] = tricked.arena_bytes
-        if mode == "all" or tricked.arena_bytes < plain.arena_bytes:
+        if mode == "all":
             best = tricked
+        else:
+            # Overlap costs nothing; in-place depthwise runs a slower kernel (one channel at a
+            # time), so it is used only where it lowers the peak further.
+            overlap = _best_order(graph, orders, Tricks(inplace=False))
+            for candidate in (overlap, tricked):
+                if candidate.arena_bytes < best.arena_bytes:
+                    best = candidate
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
     if wanted:
         macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)

@@ -107,7 +107,7 @@ def test_depthwise_not_in_place_when_input_lives_on():
 def test_inverted_bottleneck_overlap_and_in_place(expand, stride):
     rng = np.random.default_rng(900 + expand * 10 + stride)
     compiled = assert_bit_exact(mobilenet_block(rng, expand=expand, stride=stride), count=8, seed=2,
-                                kernels="portable")
+                                kernels="portable", memory="all")
     plan = compiled.plan
     check_plan(plan)
     assert plan.inplace, plan.inplace
@@ -169,3 +169,12 @@ def test_tricks_lower_the_peak_of_mobilenets():
     assert plan_of(shared("kws_ref_model")).arena_bytes < 0.6 * FLOOR["kws_ref_model"]
     assert plan_of(shared("person_detect")).arena_bytes < 0.7 * FLOOR["person_detect"]
     assert plan_of(shared("vww_96_int8")).arena_bytes < 0.85 * FLOOR["vww_96_int8"]
+
+
+def test_auto_keeps_the_fast_depthwise_when_overlap_suffices():
+    """vww: overlap alone reaches the in-place peak, so auto runs no depthwise in place
+    (the in-place kernel is slower); kws needs in-place for its lowest peak."""
+    vww = plan_of(shared("vww_96_int8"))
+    assert not vww.inplace and vww.arena_bytes <= vww.peaks["in place + overlap"]
+    kws = plan_of(shared("kws_ref_model"))
+    assert kws.inplace and kws.arena_bytes == kws.peaks["in place + overlap"]
