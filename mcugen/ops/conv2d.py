@@ -105,6 +105,29 @@ def im2col_scratch_bytes(patch: int, out_c: int) -> int:
     return 2 * ((patch + 1) // 2 * 2) * 2 + 2 * out_c * 4
 
 
+def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> np.ndarray:
+    """bias + input_offset * sum(row) per output channel, wrapped to int32 as the kernel's
+    int32 sums wrap: sum((x + offset) * w) + bias == sum(x * w) + folded bias mod 2^32."""
+    folded = (bias.astype(np.int64).reshape(-1)
+              + int(input_offset) * rows.astype(np.int64).sum(axis=1))
+    return ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def _pointwise(portable: Lowered, rows: np.ndarray) -> Lowered:
+    """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly, the
+    input offset folded into the bias, multiplier and shift interleaved (same flash)."""
+    args = portable.args
+    bias = next(c for c in portable.consts if c.role == "bias")
+    folded = fold_input_offset(bias.values, rows, args["input_offset"])
+    consts = {c.role: c for c in portable.consts}
+    requant = np.stack([consts["multiplier"].values, consts["shift"].values], axis=1).reshape(-1)
+    new_consts = (ConstArray("filter", "int8_t", np.ascontiguousarray(rows)),
+                  ConstArray("bias", "int32_t", folded),
+                  ConstArray("requant", "int32_t", requant.astype(np.int32)))
+    return replace(portable, consts=new_consts, kernel="mcu_conv2d_1x1_s8.h",
+                   function="mcu_conv2d_1x1_s8", scratch_bytes=2 * args["out_c"] * 4)
+
+
 def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered | None:
     """The DSP-extension kernel for this layer, or None where the portable one stays."""
     args = portable.args
@@ -119,6 +142,11 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
             return None
         return replace(portable, kernel="mcu_dwconv2d_ch4_s8.h", function="mcu_dwconv2d_ch4_s8")
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
+    if (not depthwise and args["filter_h"] == args["filter_w"] == 1
+            and args["stride_h"] == args["stride_w"] == 1
+            and args["pad_top"] == args["pad_left"] == 0
+            and args["out_h"] == args["in_h"] and args["out_w"] == args["in_w"]):
+        return _pointwise(portable, filt.reshape(args["out_c"], patch))
     reordered = reorder_for_sxtb16(filt.reshape(args["out_c"], patch))
     new_consts = tuple(ConstArray("filter", "int8_t", reordered) if c.role == "filter" else c
                        for c in portable.consts)

@@ -1,4 +1,5 @@
-"""SIMD CONV_2D (mcu_conv2d_im2col_s8: im2col + 2x2 SMLAD GEMM), bit-exact with TFLM.
+"""SIMD CONV_2D (mcu_conv2d_im2col_s8: im2col + 2x2 SMLAD GEMM; mcu_conv2d_1x1_s8 for 1x1
+stride-1 pointwise, see test_simd_pointwise.py), bit-exact with TFLM.
 
 Shapes hit every path of the kernel: 1x1 pointwise, first layers with 1 and 3 input
 channels, patch lengths K with K % 4 = 0..3 (the scalar tail), odd output channel counts
@@ -46,7 +47,9 @@ def test_simd_conv2d_bit_exact(case):
     model = conv2d_model(rng, in_shape, out_c, kernel=kernel, stride=stride, dilation=dilation,
                          padding=padding, activation=activation, per_channel=per_channel)
     compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd")
-    assert "mcu_conv2d_im2col_s8(" in compiled.files[f"{compiled.prefix}.c"]
+    pointwise = kernel == (1, 1) and stride == (1, 1)  # 1x1, stride 1: no padding either way
+    expected = "mcu_conv2d_1x1_s8(" if pointwise else "mcu_conv2d_im2col_s8("
+    assert expected in compiled.files[f"{compiled.prefix}.c"]
 
 
 def test_portable_kernels_can_be_forced():
@@ -60,8 +63,8 @@ def test_portable_kernels_can_be_forced():
 def test_auto_kernels_follow_the_board_dsp_flag():
     rng = np.random.default_rng(8)
     model = conv2d_model(rng, (1, 5, 5, 4), 4, kernel=(1, 1))
-    for board, expected in (("rp2040", "mcu_conv2d_s8("), ("stm32f746", "mcu_conv2d_im2col_s8("),
-                            (None, "mcu_conv2d_im2col_s8(")):
+    for board, expected in (("rp2040", "mcu_conv2d_s8("), ("stm32f746", "mcu_conv2d_1x1_s8("),
+                            (None, "mcu_conv2d_1x1_s8(")):
         compiled = mcugen.compile(model, board=board)
         assert expected in compiled.files[f"{compiled.prefix}.c"], board
 
