@@ -9,15 +9,7 @@ import json
 from pathlib import Path
 
 from mcugen.ops import spec_for
-
-
-def _union(intervals: list[tuple[int, int]]) -> int:
-    total, end = 0, -1
-    for lo, hi in sorted(intervals):
-        if hi > end:
-            total += hi - max(lo, end)
-            end = hi
-    return total
+from mcugen.planner.patches import live_by_step
 
 
 def _steps(plan) -> dict[int, int]:
@@ -28,12 +20,12 @@ def _steps(plan) -> dict[int, int]:
 def layer_rows(model) -> list[dict]:
     plan, graph = model.plan, model.graph
     steps = _steps(plan)
+    live = live_by_step(plan)
     stage_of = {i: st for st in plan.patches for i in st.ops}
     stage_ops = set(stage_of)
     rows = []
     for index in plan.code_ops:
         op, step = graph.ops[index], steps[index]
-        live = [(b.offset, b.offset + b.size) for b in plan.buffers if b.first_op <= step <= b.last_op]
         trick = "-"
         extra = 0
         if index in stage_ops:
@@ -54,7 +46,7 @@ def layer_rows(model) -> list[dict]:
             offset = plan.offsets.get(t)
             return None if offset is None or index in stage_ops else offset
 
-        rows.append(dict(op=index, kind=op.kind, live_bytes=_union(live), trick=trick,
+        rows.append(dict(op=index, kind=op.kind, live_bytes=live[step], trick=trick,
                          macs=spec_for(op).macs(graph, op), extra_macs=extra,
                          inputs=[where(t) for t in op.inputs if t >= 0 and not graph.tensors[t].is_const],
                          outputs=[where(t) for t in op.outputs]))

@@ -13,6 +13,7 @@
 #define MCU_DWCONV2D_CH4_S8_H
 
 #include "mcu_requant.h"
+#include "mcu_taps.h"
 #include "mcu_simd.h"
 
 MCU_INLINE int32_t mcu_requant_clamp(int32_t acc, int32_t multiplier, int32_t shift,
@@ -36,22 +37,12 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
         for (int32_t oy = 0; oy < out_h; ++oy) {
             const int32_t in_y0 = oy * stride_h - pad_top;
             /* valid filter rows: 0 <= in_y0 + dilation_h * fy < in_h */
-            int32_t fy0 = 0, fy1 = filter_h;
-            while (fy0 < fy1 && in_y0 + dilation_h * fy0 < 0) {
-                ++fy0;
-            }
-            while (fy1 > fy0 && in_y0 + dilation_h * (fy1 - 1) >= in_h) {
-                --fy1;
-            }
+            int32_t fy0, fy1;
+            mcu_tap_range(in_y0, dilation_h, filter_h, in_h, &fy0, &fy1);
             for (int32_t ox = 0; ox < out_w; ++ox) {
                 const int32_t in_x0 = ox * stride_w - pad_left;
-                int32_t fx0 = 0, fx1 = filter_w;
-                while (fx0 < fx1 && in_x0 + dilation_w * fx0 < 0) {
-                    ++fx0;
-                }
-                while (fx1 > fx0 && in_x0 + dilation_w * (fx1 - 1) >= in_w) {
-                    --fx1;
-                }
+                int32_t fx0, fx1;
+                mcu_tap_range(in_x0, dilation_w, filter_w, in_w, &fx0, &fx1);
                 /* index of tap (0, 0), which may lie in the padding: only valid taps are read */
                 const int32_t origin = (in_y0 * in_w + in_x0) * channels;
                 int32_t c = 0;

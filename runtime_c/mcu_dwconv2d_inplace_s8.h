@@ -14,6 +14,7 @@
 #define MCU_DWCONV2D_INPLACE_S8_H
 
 #include "mcu_requant.h"
+#include "mcu_taps.h"
 
 MCU_KERNEL void mcu_dwconv2d_inplace_s8(
     int8_t *data, int8_t *temp, const int8_t *filter, const int32_t *bias,
@@ -41,22 +42,12 @@ MCU_KERNEL void mcu_dwconv2d_inplace_s8(
         for (int32_t oy = 0; oy < out_h; ++oy) {
             const int32_t in_y0 = oy * stride_h - pad_top;
             /* valid filter rows and columns: no bounds test per tap (speed, issue 5) */
-            int32_t fy0 = 0, fy1 = filter_h;
-            while (fy0 < fy1 && in_y0 + dilation_h * fy0 < 0) {
-                ++fy0;
-            }
-            while (fy1 > fy0 && in_y0 + dilation_h * (fy1 - 1) >= in_h) {
-                --fy1;
-            }
+            int32_t fy0, fy1;
+            mcu_tap_range(in_y0, dilation_h, filter_h, in_h, &fy0, &fy1);
             for (int32_t ox = 0; ox < out_w; ++ox) {
                 const int32_t in_x0 = ox * stride_w - pad_left;
-                int32_t fx0 = 0, fx1 = filter_w;
-                while (fx0 < fx1 && in_x0 + dilation_w * fx0 < 0) {
-                    ++fx0;
-                }
-                while (fx1 > fx0 && in_x0 + dilation_w * (fx1 - 1) >= in_w) {
-                    --fx1;
-                }
+                int32_t fx0, fx1;
+                mcu_tap_range(in_x0, dilation_w, filter_w, in_w, &fx0, &fx1);
                 if (is_3x3 && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
                     const int8_t *x = data + (in_y0 * in_w + in_x0) * channels + c;
                     const int8_t *y = x + row_step, *z = y + row_step;

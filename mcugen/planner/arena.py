@@ -407,12 +407,7 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
             if best.order == orders[0] else plan_order(graph, orders[0], tricks)
         from mcugen.planner.patches import partition_patches
         limit = budget if patches == "auto" else None
-        found = [partition_patches(graph, orders[0], start, macs, tricks, max_extra_macs, limit)]
-        found = [p for p in found if p is not None and sum(st.extra_macs for st in p.patches)
-                 <= (max_extra_macs * macs if limit is None else float("inf"))]
-        fitting = [p for p in found if limit is not None and p.arena_bytes <= limit]
-        patched = (min(fitting, key=lambda p: (sum(st.extra_macs for st in p.patches), p.arena_bytes))
-                   if fitting else min(found, key=lambda p: p.arena_bytes, default=None))
+        patched = partition_patches(graph, orders[0], start, macs, tricks, max_extra_macs, limit)
         if patched is not None and patched.arena_bytes < best.arena_bytes:
             peaks["patches"] = patched.arena_bytes
             best = patched

@@ -374,7 +374,7 @@ def plan_with_patches(graph: Graph, order: tuple[int, ...], layers: list[Layer],
 GRIDS = (2, 3, 4, 5, 6, 8)
 
 
-def _live_by_step(plan: Plan) -> dict[int, int]:
+def live_by_step(plan: Plan) -> dict[int, int]:
     """Arena bytes in use at each step of a plan (union of the live buffers)."""
     last = max((b.last_op for b in plan.buffers), default=0)
     used = {}
@@ -418,7 +418,7 @@ def partition_patches(graph: Graph, order: tuple[int, ...], base: Plan, total_ma
     target peak P, the fewest extra MACs that keep every plain step and every segment's
     estimated need under P; the smallest P within the MAC cap (or the budget) wins, and
     its plan is then placed for real."""
-    live = _live_by_step(base)
+    live = live_by_step(base)
     steps = base.steps or {index: n for n, index in enumerate(order)}
     plain = [live.get(steps[i], 0) for i in order]
     x_first = order[0]
