@@ -2,7 +2,9 @@
 SIMD kernels, on the layer shapes of the CMSIS-NN table in issue 5 (MobileNetV1-0.25 at
 96x96, ResNet-8, the AD model) plus the kws first layer.
 
-Run as `python bench/kernels.py [m7|m4]`; prints a table and writes bench/kernels.json.
+Run as `python bench/kernels.py [m7|m4]`; prints a table and writes bench/kernels_<m7|m4>.json.
+`python bench/kernels.py m7 pointwise` measures only the SIMD kernels of the layers whose
+name contains "pointwise" and writes nothing (for trying a kernel change).
 Each layer is a one-op model built with tests/ops/models.py (random int8 weights and data,
 per-channel requantization), checked bit-exact against the host build on the board.
 """
@@ -63,21 +65,26 @@ def measure(model: bytes, kernels: str, board: str, work: Path) -> tuple[int, in
 
 def main() -> int:
     key = sys.argv[1] if len(sys.argv) > 1 else "m7"
+    only = sys.argv[2] if len(sys.argv) > 2 else None
     board, rows = BOARDS[key], []
     with tempfile.TemporaryDirectory(prefix="mcugen-kernels-") as tmp:
         for n, (name, (builder, shape, args, cmsis)) in enumerate(LAYERS.items()):
+            if only is not None and only not in name:
+                continue
             rng = np.random.default_rng(n)
             kwargs = dict(args, per_channel=True)
             model = builder(rng, shape, kwargs.pop("out_c", None) or kwargs.pop("units"), **kwargs) \
                 if builder is not depthwise_model else builder(rng, shape, **kwargs)
-            row = dict(layer=name, cmsis_nn_m7=cmsis)
-            for kernels in ("portable", "simd"):
+            row = dict(layer=name, cmsis_nn_m7=cmsis, portable=0)
+            for kernels in ("simd",) if only else ("portable", "simd"):
                 instructions, macs = measure(model, kernels, board, Path(tmp) / f"{n}_{kernels}")
                 row.update(macs=macs, **{kernels: instructions})
             rows.append(row)
             print(f"{name:42s} {row['macs']:>9,} MACs  portable {row['portable'] / macs:5.2f}  "
                   f"simd {row['simd'] / macs:5.2f} i/MAC"
                   + (f"  (CMSIS-NN M7 {cmsis / macs:.2f})" if cmsis else ""), flush=True)
+    if only is not None:
+        return 0
     out = Path(__file__).resolve().parent / f"kernels_{key}.json"
     out.write_text(json.dumps(dict(board=board, opt="-O2", rows=rows), indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")

@@ -8,24 +8,22 @@
  * (x1, x3) and (w0, w2), (w1, w3): two SMLAD per 4 values, weights in their original order.
  * The input offset is not added per value: the compiler folds input_offset * sum(w) into
  * the bias offline (exact: both sums are taken modulo 2^32 in int32, as TFLM's are).
- * The two pixels' outputs are then requantized in one pass over the channels, sharing the
- * per-channel multiplier and shift work.
+ * Each channel pair is requantized as soon as it is summed, by mcu_requant_bounded (five
+ * instructions; the compiler uses this kernel only where it proved that form exact).
  *
  * Bit-exact with TFLM reference_integer_ops::ConvPerChannel for a 1x1 filter, stride 1,
  * no padding. Preconditions: filter is [out_c][in_c] (OHWI) in its original order; bias is
- * bias + input_offset * sum(filter row), per output channel; pixels = batches * h * w.
- * Input and output may overlap only as the planner allows (both pixels of a pair are read
- * before either is written, see mcugen/planner/access.py).
- * Scratch: mcu_conv2d_1x1_s8_buffer_size(out_c) bytes, 4-byte aligned.
+ * bias + input_offset * sum(filter row), per output channel; requant holds the triples
+ * (multiplier, c, right) of mcugen/ops/fast_requant.py; pixels = batches * h * w.
+ * Input and output may overlap only as the planner allows (the two output pixels of a pair
+ * lie wholly below the first input byte of the pair, see mcugen/planner/access.py).
+ * Scratch: none.
  */
 #ifndef MCU_CONV2D_1X1_S8_H
 #define MCU_CONV2D_1X1_S8_H
 
 #include "mcu_requant.h"
 #include "mcu_simd.h"
-
-/* two rows of out_c int32 accumulators */
-#define mcu_conv2d_1x1_s8_buffer_size(out_c) (2 * (out_c) * 4)
 
 /* One group of 4 along K for the 2x2 block: 2 input and 2 weight words, 8 SMLAD. */
 #define MCU_PW_2X2_STEP(kk)                                                            \
@@ -47,11 +45,25 @@
         a11 = mcu_smlad(xb13, wb13, a11);                                              \
     } while (0)
 
-/* acc[2 oc], acc[2 oc + 1] = folded bias + dot products of pixels x0, x1 (K int8 each)
- * with filter row oc, for every oc (the two pixels' sums side by side). */
-MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_gemm_1x1_2x2_s8(
-    const int8_t *x0, const int8_t *x1, int32_t *acc,
-    const int8_t *filter, const int32_t *bias, int32_t K, int32_t out_c)
+/* out0[oc], out1[oc] for both channels of a pair: requantized (the fast form) and clamped. */
+#define MCU_PW_2X2_STORE(oc)                                                           \
+    do {                                                                               \
+        const int32_t *const rq = requant + 3 * (oc);                                  \
+        const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];                              \
+        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max); \
+        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max); \
+        const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];                              \
+        out0[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max); \
+        out1[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max); \
+    } while (0)
+
+/* out0, out1 = the out_c outputs of pixels x0, x1 (K int8 each): folded bias + dot products
+ * with every filter row, requantized as soon as a channel pair is summed. x1 == x0 and
+ * out1 == out0 for a lone pixel (the same byte is written twice). */
+MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_conv2d_1x1_2px_s8(
+    const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1,
+    const int8_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
+    int32_t out_c, int32_t act_min, int32_t act_max)
 {
     int32_t oc = 0;
     for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, oc += 2) {
@@ -74,10 +86,7 @@ MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_gemm_1x1_2x2_s8(
             a01 += w0[k] * xb;
             a11 += w1[k] * xb;
         }
-        mcu_store_s32(acc + 2 * oc, a00);
-        mcu_store_s32(acc + 2 * oc + 1, a01);
-        mcu_store_s32(acc + 2 * oc + 2, a10);
-        mcu_store_s32(acc + 2 * oc + 3, a11);
+        MCU_PW_2X2_STORE(oc);
     }
     if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
@@ -96,48 +105,29 @@ MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_gemm_1x1_2x2_s8(
             a00 += w0[k] * x0[k];
             a01 += w0[k] * x1[k];
         }
-        mcu_store_s32(acc + 2 * oc, a00);
-        mcu_store_s32(acc + 2 * oc + 1, a01);
-    }
-}
-
-/* out[i], out[i + step] = requantized acc[2 i], acc[2 i + 1]: the two pixels of a pair in
- * one pass over the n channels, multiplier and shift read as a pair (requant[2 i],
- * requant[2 i + 1]) and split once for both. step = 0 for a lone pixel (acc[2 i + 1] is
- * then acc[2 i], the same byte written twice). */
-MCU_NOINLINE void mcu_requant_2px_s8(const int32_t *acc, int8_t *out, int32_t step,
-                                     const int32_t *requant, int32_t n, int32_t output_offset,
-                                     int32_t act_min, int32_t act_max)
-{
-    for (int32_t i = 0; i < n; ++i) {
-        const int32_t m = mcu_load_s32(requant + 2 * i), s = mcu_load_s32(requant + 2 * i + 1);
-        const int32_t left = s & ~(s >> 31);
-        const int32_t right = left - s;
-        const int32_t mask = (int32_t)((1u << right) - 1u);
-        const int32_t q0 = mcu_requant_split(mcu_load_s32(acc + 2 * i), m, left, right, mask);
-        const int32_t q1 = mcu_requant_split(mcu_load_s32(acc + 2 * i + 1), m, left, right, mask);
-        out[i] = (int8_t)mcu_clamp(q0 + output_offset, act_min, act_max);
-        out[i + step] = (int8_t)mcu_clamp(q1 + output_offset, act_min, act_max);
+        const int32_t *const rq = requant + 3 * oc;
+        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, rq[0], rq[1], rq[2]), act_min, act_max);
+        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, rq[0], rq[1], rq[2]), act_min, act_max);
     }
 }
 
 MCU_KERNEL void mcu_conv2d_1x1_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, int32_t *scratch, int32_t pixels, int32_t in_c, int32_t out_c,
-    int32_t output_offset, int32_t act_min, int32_t act_max)
+    const int32_t *requant, int32_t pixels, int32_t in_c, int32_t out_c,
+    int32_t act_min, int32_t act_max)
 {
     int32_t p = 0;
     for (int32_t pairs = pixels >> 1; pairs > 0; --pairs, p += 2) {
         const int8_t *x0 = input + p * in_c;
-        mcu_gemm_1x1_2x2_s8(x0, x0 + in_c, scratch, filter, bias, in_c, out_c);
-        mcu_requant_2px_s8(scratch, output + p * out_c, out_c, requant, out_c, output_offset,
-                           act_min, act_max);
+        int8_t *out0 = output + p * out_c;
+        mcu_conv2d_1x1_2px_s8(x0, x0 + in_c, out0, out0 + out_c, filter, bias, requant, in_c,
+                              out_c, act_min, act_max);
     }
     if (pixels & 1) {
         const int8_t *x0 = input + p * in_c;
-        mcu_gemm_1x1_2x2_s8(x0, x0, scratch, filter, bias, in_c, out_c);
-        mcu_requant_2px_s8(scratch, output + p * out_c, 0, requant, out_c, output_offset, act_min,
-                           act_max);
+        int8_t *out0 = output + p * out_c;
+        mcu_conv2d_1x1_2px_s8(x0, x0, out0, out0, filter, bias, requant, in_c, out_c, act_min,
+                              act_max);
     }
 }
 

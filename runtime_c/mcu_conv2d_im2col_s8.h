@@ -6,15 +6,17 @@
  * are copied into `scratch` as int16 with the input offset already added (padding = 0,
  * so padded taps add nothing, as in TFLM). Then a 2x2 register-blocked GEMM (2 output
  * channels x 2 pixels) multiplies int16 pairs of the patches with int8 weights unpacked
- * by SXTB16, two MACs per SMLAD.
+ * by SXTB16, two MACs per SMLAD; each channel pair is requantized as soon as it is summed
+ * (mcu_requant_bounded, the short form the compiler proved exact for the layer).
  *
  * Bit-exact with TFLM reference_integer_ops::ConvPerChannel (same products, same int32
  * sum, same requantization).
  * Preconditions: filter is OHWI [out_c][K] *reordered*: inside each full group of 4 along
  * K the bytes are w0 w2 w1 w3 (so SXTB16 yields the pair w0,w1 and SXTB16 ROR 8 the pair
- * w2,w3); the last K % 4 values stay in order. multiplier/shift/bias have out_c entries;
- * input and output do not overlap.
- * Scratch: mcu_conv2d_im2col_s8_buffer_size(K, out_c) bytes, 4-byte aligned.
+ * w2,w3); the last K % 4 values stay in order. bias has out_c entries, requant the
+ * out_c triples of mcugen/ops/fast_requant.py; input and output overlap only as the
+ * planner allows (mcugen/planner/access.py).
+ * Scratch: mcu_conv2d_im2col_s8_buffer_size(K) bytes, 4-byte aligned.
  */
 #ifndef MCU_CONV2D_IM2COL_S8_H
 #define MCU_CONV2D_IM2COL_S8_H
@@ -24,8 +26,8 @@
 
 /* Two patches of K int16 values, each rounded up to an even count (word-aligned). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 1) / 2 * 2)
-/* two int16 patches, then two rows of out_c int32 accumulators */
-#define mcu_conv2d_im2col_s8_buffer_size(K, out_c) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2 + 2 * (out_c) * 4)
+/* two int16 patches */
+#define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
 MCU_INLINE void mcu_expand_s8_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t offset2)
@@ -94,13 +96,27 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
         a11 = mcu_smlad(c123, wb23, a11);                                              \
     } while (0)
 
+/* out0[oc], out1[oc] and out0[oc + 1], out1[oc + 1]: requantized (the short form), clamped. */
+#define MCU_GEMM_2X2_STORE(oc)                                                         \
+    do {                                                                               \
+        const int32_t *const rq = requant + 3 * (oc);                                  \
+        const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];                              \
+        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max); \
+        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max); \
+        const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];                              \
+        out0[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max); \
+        out1[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max); \
+    } while (0)
+
 /*
- * acc0[oc], acc1[oc] = bias + dot products of patches col0, col1 (K int16 each) with the
- * reordered filter rows, for every oc; requantized afterwards by mcu_requant_row_s8.
+ * out0[oc], out1[oc] = bias + dot products of patches col0, col1 (K int16 each) with the
+ * reordered filter rows, requantized, for every oc. col1 == col0 and out1 == out0 for a
+ * lone pixel (the same byte is written twice).
  */
 MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
-    const int16_t *col0, const int16_t *col1, int32_t *acc0, int32_t *acc1,
-    const int8_t *filter, const int32_t *bias, int32_t K, int32_t out_c)
+    const int16_t *col0, const int16_t *col1, int8_t *out0, int8_t *out1,
+    const int8_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
+    int32_t out_c, int32_t act_min, int32_t act_max)
 {
     int32_t oc = 0;
     for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, oc += 2) {
@@ -123,10 +139,7 @@ MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
             a01 += w0[k] * x1;
             a11 += w1[k] * x1;
         }
-        mcu_store_s32(acc0 + oc, a00);
-        mcu_store_s32(acc0 + oc + 1, a10);
-        mcu_store_s32(acc1 + oc, a01);
-        mcu_store_s32(acc1 + oc + 1, a11);
+        MCU_GEMM_2X2_STORE(oc);
     }
     if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
@@ -144,26 +157,25 @@ MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
             a00 += w0[k] * mcu_load_s16(col0 + k);
             a01 += w0[k] * mcu_load_s16(col1 + k);
         }
-        mcu_store_s32(acc0 + oc, a00);
-        mcu_store_s32(acc1 + oc, a01);
+        const int32_t *const rq = requant + 3 * oc;
+        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, rq[0], rq[1], rq[2]), act_min, act_max);
+        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, rq[0], rq[1], rq[2]), act_min, act_max);
     }
 }
 
 MCU_KERNEL void mcu_conv2d_im2col_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
+    const int32_t *requant, int16_t *scratch,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
     int32_t out_h, int32_t out_w, int32_t out_c,
     int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
     int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
-    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+    int32_t input_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t K = filter_h * filter_w * in_c;
     const int32_t offset2 = mcu_dup_s16(input_offset);
     int16_t *const col0 = scratch;
     int16_t *const col1 = scratch + MCU_CONV2D_IM2COL_COLUMN(K);
-    int32_t *const acc0 = (int32_t *)(void *)(scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K));
-    int32_t *const acc1 = acc0 + out_c;
     const int32_t pixels = out_h * out_w;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
@@ -176,7 +188,7 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                 ox = 0;
                 ++oy;
             }
-            int8_t *out1 = 0;
+            int8_t *const out0 = out + p * out_c;
             if (p + 1 < pixels) {
                 mcu_im2col_patch_s8_s16(col1, image, in_h, in_w, in_c, filter_h, filter_w, dilation_h,
                                         dilation_w, oy * stride_h - pad_top, ox * stride_w - pad_left,
@@ -185,13 +197,11 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                     ox = 0;
                     ++oy;
                 }
-                out1 = out + (p + 1) * out_c;
-            }
-            mcu_gemm_2x2_s8_s16(col0, out1 ? col1 : col0, acc0, acc1, filter, bias, K, out_c);
-            mcu_requant_row_s8(acc0, out + p * out_c, multiplier, shift, out_c, output_offset,
-                               act_min, act_max);
-            if (out1) {
-                mcu_requant_row_s8(acc1, out1, multiplier, shift, out_c, output_offset, act_min, act_max);
+                mcu_gemm_2x2_s8_s16(col0, col1, out0, out0 + out_c, filter, bias, requant, K,
+                                    out_c, act_min, act_max);
+            } else {
+                mcu_gemm_2x2_s8_s16(col0, col0, out0, out0, filter, bias, requant, K, out_c,
+                                    act_min, act_max);
             }
         }
     }

@@ -6,8 +6,10 @@
  * taps when filter_h / filter_w are constants at the call (per-layer inline wrapper).
  *
  * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
- * Preconditions: depth multiplier 1 (out_c == in_c); filter 1HWO; multiplier/shift/bias
- * have out_c entries; input and output do not overlap. Scratch: none.
+ * Preconditions: depth multiplier 1 (out_c == in_c); filter 1HWO; bias has out_c entries,
+ * requant the out_c triples of the short requantization the compiler proved exact for the
+ * layer (mcugen/ops/fast_requant.py); input and output overlap only as the planner allows.
+ * Scratch: none.
  */
 #ifndef MCU_DWCONV2D_CH4_S8_H
 #define MCU_DWCONV2D_CH4_S8_H
@@ -16,20 +18,21 @@
 #include "mcu_taps.h"
 #include "mcu_simd.h"
 
-MCU_INLINE int32_t mcu_requant_clamp(int32_t acc, int32_t multiplier, int32_t shift,
-                                     int32_t output_offset, int32_t act_min, int32_t act_max)
+/* requant: the triples (multiplier, c, right) of the short requantization */
+MCU_INLINE int8_t mcu_dw_output_s8(int32_t acc, const int32_t *requant, int32_t c,
+                                   int32_t act_min, int32_t act_max)
 {
-    return mcu_clamp(mcu_requant_fast(acc, multiplier, shift) + output_offset, act_min, act_max);
+    const int32_t *const rq = requant + 3 * c;
+    return (int8_t)mcu_clamp_s8(mcu_requant_bounded(acc, rq[0], rq[1], rq[2]), act_min, act_max);
 }
 
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *multiplier, const int32_t *shift,
-    int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
+    const int32_t *requant, int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
     int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
     int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
     int32_t pad_top, int32_t pad_left,
-    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+    int32_t input_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
     for (int32_t b = 0; b < batches; ++b) {
@@ -62,10 +65,10 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                             a3 = mcu_smlatt(x13, w13, a3);
                         }
                     }
-                    output[c] = (int8_t)mcu_requant_clamp(a0, multiplier[c], shift[c], output_offset, act_min, act_max);
-                    output[c + 1] = (int8_t)mcu_requant_clamp(a1, multiplier[c + 1], shift[c + 1], output_offset, act_min, act_max);
-                    output[c + 2] = (int8_t)mcu_requant_clamp(a2, multiplier[c + 2], shift[c + 2], output_offset, act_min, act_max);
-                    output[c + 3] = (int8_t)mcu_requant_clamp(a3, multiplier[c + 3], shift[c + 3], output_offset, act_min, act_max);
+                    output[c] = mcu_dw_output_s8(a0, requant, c, act_min, act_max);
+                    output[c + 1] = mcu_dw_output_s8(a1, requant, c + 1, act_min, act_max);
+                    output[c + 2] = mcu_dw_output_s8(a2, requant, c + 2, act_min, act_max);
+                    output[c + 3] = mcu_dw_output_s8(a3, requant, c + 3, act_min, act_max);
                 }
                 for (int32_t rest = channels & 3; rest > 0; --rest, ++c) {
                     int32_t acc = bias[c];
@@ -75,7 +78,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                             acc += filter[(fy * filter_w + fx) * channels + c] * (x + input_offset);
                         }
                     }
-                    output[c] = (int8_t)mcu_requant_clamp(acc, multiplier[c], shift[c], output_offset, act_min, act_max);
+                    output[c] = mcu_dw_output_s8(acc, requant, c, act_min, act_max);
                 }
                 output += channels;
             }
@@ -86,17 +89,15 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
 /* Out-of-line entry point; generated code may instead inline the body per layer. */
 MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_dwconv2d_ch4_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *multiplier, const int32_t *shift,
-    int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
+    const int32_t *requant, int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
     int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
     int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
     int32_t pad_top, int32_t pad_left,
-    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+    int32_t input_offset, int32_t act_min, int32_t act_max)
 {
-    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, multiplier, shift, batches, in_h, in_w,
-                             channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w,
-                             dilation_h, dilation_w, pad_top, pad_left, input_offset,
-                             output_offset, act_min, act_max);
+    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, batches, in_h, in_w, channels,
+                             out_h, out_w, filter_h, filter_w, stride_h, stride_w, dilation_h,
+                             dilation_w, pad_top, pad_left, input_offset, act_min, act_max);
 }
 
 #endif /* MCU_DWCONV2D_CH4_S8_H */

@@ -6,8 +6,9 @@
  *
  * Bit-exact with TFLM reference_integer_ops::FullyConnected (and its per-channel twin).
  * Preconditions: filter zero point 0 (filter_offset == 0); weights [units][depth];
- * bias has `units` entries, multiplier/shift `units` entries (per_channel = 1) or one
- * (per_channel = 0); input and output do not overlap. Scratch: none.
+ * bias has `units` entries, requant the `units` triples (per-tensor scales repeated) of the
+ * short requantization the compiler proved exact (mcugen/ops/fast_requant.py); input and
+ * output overlap only as the planner allows. Scratch: none.
  */
 #ifndef MCU_FC_DOT_S8_H
 #define MCU_FC_DOT_S8_H
@@ -15,12 +16,11 @@
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
-MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *multiplier, const int32_t *shift,
-                                   int32_t u, int32_t per_channel, int32_t output_offset,
+MCU_INLINE int8_t mcu_fc_output_s8(int32_t acc, const int32_t *requant, int32_t u,
                                    int32_t act_min, int32_t act_max)
 {
-    const int32_t q = per_channel ? u : 0;
-    return (int8_t)mcu_clamp(mcu_requant_fast(acc, multiplier[q], shift[q]) + output_offset, act_min, act_max);
+    const int32_t *const rq = requant + 3 * u;
+    return (int8_t)mcu_clamp_s8(mcu_requant_bounded(acc, rq[0], rq[1], rq[2]), act_min, act_max);
 }
 
 /* acc[0..3] += the dot products of x (offset added) with rows w0, w0 + depth, ... Out of
@@ -62,9 +62,8 @@ MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_fc_dot_4rows_s8(
 
 MCU_KERNEL void mcu_fc_dot_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *multiplier, const int32_t *shift,
-    int32_t batches, int32_t depth, int32_t units, int32_t per_channel,
-    int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max)
+    const int32_t *requant, int32_t batches, int32_t depth, int32_t units,
+    int32_t input_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
     for (int32_t b = 0; b < batches; ++b) {
@@ -76,8 +75,7 @@ MCU_KERNEL void mcu_fc_dot_s8(
             acc[0] = bias[u], acc[1] = bias[u + 1], acc[2] = bias[u + 2], acc[3] = bias[u + 3];
             mcu_fc_dot_4rows_s8(x, w0, depth, input_offset, acc);
             for (int32_t r = 0; r < 4; ++r) {
-                output[u + r] = mcu_fc_output_s8(acc[r], multiplier, shift, u + r, per_channel,
-                                                 output_offset, act_min, act_max);
+                output[u + r] = mcu_fc_output_s8(acc[r], requant, u + r, act_min, act_max);
             }
         }
         for (int32_t rows_left = units & 3; rows_left > 0; --rows_left, ++u, w0 += depth) {
@@ -92,7 +90,7 @@ MCU_KERNEL void mcu_fc_dot_s8(
             for (int32_t rest = depth & 3; rest > 0; --rest, ++d) {
                 a0 += w0[d] * ((int32_t)x[d] + input_offset);
             }
-            output[u] = mcu_fc_output_s8(a0, multiplier, shift, u, per_channel, output_offset, act_min, act_max);
+            output[u] = mcu_fc_output_s8(a0, requant, u, act_min, act_max);
         }
         output += units;
     }

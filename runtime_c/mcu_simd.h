@@ -221,6 +221,50 @@ MCU_INLINE int32_t mcu_pkhtb(int32_t a, int32_t b)
     return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)b >> 16));
 }
 
+/* SMMULR: (a * b + 2^31) >> 32, the rounded high word of the 64-bit product. */
+MCU_INLINE int32_t mcu_smmulr(int32_t a, int32_t b)
+{
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(uint32_t)((uint64_t)((int64_t)a * b + (1LL << 31)) >> 32);
+#endif
+}
+
+/*
+ * TFLM's requantization plus the output offset, in five instructions, for the layers the
+ * compiler proved it exact on (mcugen/ops/fast_requant.py has the proof and the checks):
+ * every channel shifts right (right >= 1), |acc| < 2^30 and |acc| + |c| + 1 < 2^31, with
+ * c = 2^(right-1) + (output_offset << right); channels with all-zero weights come as
+ * (0, 2 v, 1) and give their constant v. The caller clamps to the activation range.
+ */
+MCU_INLINE int32_t mcu_requant_bounded(int32_t acc, int32_t multiplier, int32_t c, int32_t right)
+{
+    const int32_t q = mcu_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
+    return (q + c + (q >> 31)) >> right;
+}
+
+/* clamp(v, act_min, act_max) for int8 bounds: SSAT to [-128, 127] (one instruction), then
+ * only the bounds that are narrower, which costs nothing when they are constants (a layer
+ * without activation, or ReLU with output zero point -128, needs no compare at all). */
+MCU_INLINE int32_t mcu_clamp_s8(int32_t v, int32_t act_min, int32_t act_max)
+{
+#if MCU_SIMD_DSP
+    v = __ssat(v, 8);
+#else
+    v = v < -128 ? -128 : (v > 127 ? 127 : v);
+#endif
+    if (act_min > -128) {
+        v = v < act_min ? act_min : v;
+    }
+    if (act_max < 127) {
+        v = v > act_max ? act_max : v;
+    }
+    return v;
+}
+
 /* The input offset in both halves, the `a` operand of SXTAB16. */
 MCU_INLINE int32_t mcu_dup_s16(int32_t v)
 {

@@ -10,6 +10,8 @@ from mcugen.ir.quant import conv_multipliers, out_size, pad_before
 from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output_range,
                                require_activation_scale, require_const, require_int8_activation,
                                require_quant, tensor_in)
+from mcugen.ops.fast_requant import fast_requant_table
+from mcugen.ops.dwconv2d_3x3 import lower_3x3
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -99,10 +101,9 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def im2col_scratch_bytes(patch: int, out_c: int) -> int:
-    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each of even length), then two
-    rows of int32 accumulators."""
-    return 2 * ((patch + 1) // 2 * 2) * 2 + 2 * out_c * 4
+def im2col_scratch_bytes(patch: int) -> int:
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each of even length)."""
+    return 2 * ((patch + 1) // 2 * 2) * 2
 
 
 def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> np.ndarray:
@@ -113,19 +114,26 @@ def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> 
     return ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
 
 
-def _pointwise(portable: Lowered, rows: np.ndarray) -> Lowered:
+def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
+    """The (multiplier, c, right) table of the SIMD kernels' short requantization, or None
+    where it is not provably exact for this layer (mcugen/ops/fast_requant.py)."""
+    consts, args = {c.role: c for c in portable.consts}, portable.args
+    return fast_requant_table(consts["multiplier"].values, consts["shift"].values,
+                              args["output_offset"], consts["bias"].values, rows,
+                              args["input_offset"])
+
+
+def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray) -> Lowered:
     """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly, the
-    input offset folded into the bias, multiplier and shift interleaved (same flash)."""
+    input offset folded into the bias."""
     args = portable.args
     bias = next(c for c in portable.consts if c.role == "bias")
     folded = fold_input_offset(bias.values, rows, args["input_offset"])
-    consts = {c.role: c for c in portable.consts}
-    requant = np.stack([consts["multiplier"].values, consts["shift"].values], axis=1).reshape(-1)
     new_consts = (ConstArray("filter", "int8_t", np.ascontiguousarray(rows)),
                   ConstArray("bias", "int32_t", folded),
-                  ConstArray("requant", "int32_t", requant.astype(np.int32)))
+                  ConstArray("requant", "int32_t", requant))
     return replace(portable, consts=new_consts, kernel="mcu_conv2d_1x1_s8.h",
-                   function="mcu_conv2d_1x1_s8", scratch_bytes=2 * args["out_c"] * 4)
+                   function="mcu_conv2d_1x1_s8", scratch_bytes=0)
 
 
 def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered | None:
@@ -140,19 +148,30 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
     elif depthwise:
         if args["depth_multiplier"] != 1:
             return None
-        return replace(portable, kernel="mcu_dwconv2d_ch4_s8.h", function="mcu_dwconv2d_ch4_s8")
+        requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
+        if requant is None:
+            return None
+        plane = lower_3x3(portable, requant)  # 3x3 stride 1/2: one channel at a time
+        if plane is not None:
+            return plane
+        new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
+        return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
+                       function="mcu_dwconv2d_ch4_s8")
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
+    requant = _requant_table(portable, filt.reshape(args["out_c"], patch))
+    if requant is None:
+        return None  # the SIMD kernels requantize the short way only
     if (not depthwise and args["filter_h"] == args["filter_w"] == 1
             and args["stride_h"] == args["stride_w"] == 1
             and args["pad_top"] == args["pad_left"] == 0
             and args["out_h"] == args["in_h"] and args["out_w"] == args["in_w"]):
-        return _pointwise(portable, filt.reshape(args["out_c"], patch))
+        return _pointwise(portable, filt.reshape(args["out_c"], patch), requant)
     reordered = reorder_for_sxtb16(filt.reshape(args["out_c"], patch))
-    new_consts = tuple(ConstArray("filter", "int8_t", reordered) if c.role == "filter" else c
-                       for c in portable.consts)
+    new_consts = (ConstArray("filter", "int8_t", reordered),
+                  next(c for c in portable.consts if c.role == "bias"),
+                  ConstArray("requant", "int32_t", requant))
     return replace(portable, consts=new_consts, kernel="mcu_conv2d_im2col_s8.h",
-                   function="mcu_conv2d_im2col_s8",
-                   scratch_bytes=im2col_scratch_bytes(patch, args["out_c"]))
+                   function="mcu_conv2d_im2col_s8", scratch_bytes=im2col_scratch_bytes(patch))
 
 
 def _macs(graph: Graph, op: Op, depthwise: bool) -> int:

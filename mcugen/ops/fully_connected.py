@@ -9,6 +9,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, fc_multiplier
 from mcugen.ops.common import (fail, optional_in, out, output_range, require_activation_scale,
                                require_const, require_int8_activation, require_quant, tensor_in)
+from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -69,11 +70,25 @@ def _lower(graph: Graph, op: Op) -> Lowered:
 
 
 def _simd(graph: Graph, op: Op, portable: Lowered) -> Lowered | None:
-    """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0)."""
-    if portable.args["filter_offset"] != 0:
+    """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0) and needs
+    the short requantization to be exact for the layer (mcugen/ops/fast_requant.py)."""
+    args = portable.args
+    if args["filter_offset"] != 0:
         return None
-    args = {k: v for k, v in portable.args.items() if k != "filter_offset"}
-    return replace(portable, args=args, kernel="mcu_fc_dot_s8.h", function="mcu_fc_dot_s8")
+    consts = {c.role: c for c in portable.consts}
+    units = args["units"]
+    rows = consts["filter"].values.reshape(units, -1)
+    multipliers = np.broadcast_to(consts["multiplier"].values, (units,))
+    shifts = np.broadcast_to(consts["shift"].values, (units,))
+    requant = fast_requant_table(multipliers, shifts, args["output_offset"], consts["bias"].values,
+                                 rows, args["input_offset"])
+    if requant is None:
+        return None
+    args = {k: v for k, v in args.items()
+            if k not in ("filter_offset", "per_channel", "output_offset")}
+    new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
+    return replace(portable, args=args, consts=new_consts, kernel="mcu_fc_dot_s8.h",
+                   function="mcu_fc_dot_s8")
 
 
 def _macs(graph: Graph, op: Op) -> int:

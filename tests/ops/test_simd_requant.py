@@ -1,5 +1,7 @@
-"""mcu_requant_fast (used by the SIMD kernels) equals mcu_requant, TFLM's arithmetic, on
-edge values and millions of random ones (host build with UBSan)."""
+"""The short requantizations of the SIMD kernels equal mcu_requant, TFLM's arithmetic, on
+edge values and millions of random ones (host build with UBSan): mcu_requant_fast for every
+input, and mcu_requant_bounded (mcu_simd.h) within the preconditions that
+mcugen/ops/fast_requant.py checks per layer. fast_requant_table's choices are tested too."""
 import shutil
 import subprocess
 
@@ -10,6 +12,7 @@ from mcugen.paths import RUNTIME_C
 PROGRAM = r"""
 #include <stdio.h>
 #include "mcu_requant.h"
+#include "mcu_simd.h"
 
 static uint32_t state = 12345u;
 static uint32_t next(void)
@@ -55,6 +58,29 @@ int main(void)
         failures += check(x, m, s);
         ++checks;
     }
+    /* mcu_requant_bounded: |x| < 2^30, right 1..31, |x| + |c| + 1 < 2^31 */
+    for (long n = 0; n < 4000000; ++n) {
+        const int32_t right = 1 + (int32_t)(next() % 31u);
+        const int32_t m = (n & 255) == 7 ? (1 << 30) : (int32_t)((1u << 30) | (next() >> 2));
+        const int32_t zp = (int32_t)(next() % 256u) - 128;
+        const int64_t c64 = (1LL << (right - 1)) + (int64_t)zp * (1LL << right);
+        uint32_t r = next();
+        int32_t x = (int32_t)(r >> (2 + (r & 31u) % 30u)) * ((r & 64u) ? -1 : 1);
+        if ((n & 7) == 3) { /* ties */
+            x = (int32_t)(((next() & 0x3FFFu) | 1u) << (next() % 16u)) * ((r & 128u) ? -1 : 1);
+        }
+        if ((n & 1023) == 5) {
+            x = (r & 1u) ? (1 << 30) - 1 : -(1 << 30) + 1;
+        }
+        if ((int64_t)(x < 0 ? -(int64_t)x : x) + (c64 < 0 ? -c64 : c64) + 1 >= (1LL << 31)) {
+            continue;
+        }
+        if (mcu_requant(x, m, -right) + zp != mcu_requant_bounded(x, m, (int32_t)c64, right)) {
+            printf("bounded mismatch x=%ld m=%ld right=%ld zp=%ld\n", (long)x, (long)m, (long)right, (long)zp);
+            ++failures;
+        }
+        ++checks;
+    }
     printf("%ld checks, %ld failures\n", checks, failures);
     return failures != 0;
 }
@@ -70,3 +96,30 @@ def test_requant_fast_equals_requant(tmp_path):
     result = subprocess.run([str(tmp_path / "check")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 failures" in result.stdout
+
+
+def test_fast_requant_table_takes_only_provable_layers():
+    """Right shifts and bounded accumulators pass; a left or zero shift, a bias or weights
+    that could push |acc| to 2^30 do not; an all-zero row gives its constant output."""
+    import numpy as np
+
+    from mcugen.ops.fast_requant import fast_requant, fast_requant_table
+    from mcugen.ops.fixedpoint import mbqm
+
+    rows = np.array([[1, -127, 5], [3, 0, -2]], np.int8)
+    bias = np.array([100, -5000], np.int32)
+    m = np.array([1 << 30, (1 << 31) - 1], np.int64)
+    table = fast_requant_table(m, np.array([-5, -9]), -3, bias, rows, 128)
+    assert table.tolist() == [1 << 30, 16 + (-3 << 5), 5, (1 << 31) - 1, 256 + (-3 << 9), 9]
+    assert fast_requant_table(m, np.array([-5, 0]), -3, bias, rows, 128) is None
+    assert fast_requant_table(m, np.array([-5, 1]), -3, bias, rows, 128) is None
+    assert fast_requant_table(m, np.array([-5, -9]), -3, np.array([100, 1 << 30], np.int32), rows, 128) is None
+    wide = np.full((2, 40000), 127, np.int8)  # 40000 * 127 * 255 > 2^30
+    assert fast_requant_table(m, np.array([-5, -9]), -3, bias, wide, 128) is None
+    # a pruned channel: bias near 2^30, shift 0, all-zero weights -> constant output
+    dead = np.array([[0, 0, 0], [3, 0, -2]], np.int8)
+    bias = np.array([(1 << 30) + 7, -5000], np.int32)
+    table = fast_requant_table(m, np.array([0, -9]), -128, bias, dead, 128)
+    assert table is not None and table[0] == 0 and table[2] == 1
+    want = mbqm(int(bias[0]), int(m[0]), 0) - 128
+    assert fast_requant(int(bias[0]), 0, int(table[1]), 1) == want

@@ -1,7 +1,7 @@
 """SIMD kernels on emulated Cortex-M7 (mps2-an500) and M4 (mps2-an386).
 
 - The plain-C models of mcu_simd.h equal the real DSP instructions: one program evaluates
-  every intrinsic (and mcu_requant_fast) on random operands, on QEMU with
+  every intrinsic (and mcu_requant_fast, mcu_requant_bounded, mcu_clamp_s8) on random operands, on QEMU with
   __ARM_FEATURE_DSP (ACLE intrinsics) and on the host (C models); the bytes must match.
 - The shared models compiled with kernels="simd" give the same bytes on QEMU as the host
   build and TFLM (check_on_board from test_qemu.py).
@@ -31,7 +31,7 @@ pytestmark = [
 ]
 
 OPERANDS = 512  # triples (a, b, c) of random words
-RESULTS = 9  # int32 results per triple
+RESULTS = 13  # int32 results per triple
 
 CHECK_C = r"""
 #include <stdint.h>
@@ -55,6 +55,19 @@ int simdcheck_invoke(const int8_t *input0, int8_t *output0)
         /* multipliers as TFLM makes them, [2^30, 2^31); shifts -31..30 */
         r[8] = mcu_requant_fast(w[0] >> (w[2] & 31), (int32_t)(0x40000000u | ((uint32_t)w[1] >> 2)),
                                 (int32_t)((uint32_t)w[2] %% 62u) - 31);
+        r[9] = mcu_smmulr(w[0], w[1]);
+        r[10] = mcu_clamp_s8(w[0] >> (w[1] & 31), -128, 127);
+        {
+            const int32_t a = mcu_lane_s8((uint32_t)w[2], 0), b = mcu_lane_s8((uint32_t)w[2], 1);
+            r[11] = mcu_clamp_s8(w[0] >> (w[1] & 31), a < b ? a : b, a < b ? b : a);
+        }
+        {
+            /* the short requantization within its preconditions: |acc| < 2^30, right 1..20 */
+            const int32_t right = 1 + (int32_t)((uint32_t)w[2] %% 20u);
+            const int32_t zp = mcu_lane_s8((uint32_t)w[2], 3);
+            const int32_t c = (1 << (right - 1)) + (int32_t)((uint32_t)zp << right);
+            r[12] = mcu_requant_bounded(w[0] >> 2, (int32_t)(0x40000000u | ((uint32_t)w[1] >> 2)), c, right);
+        }
         memcpy(output0 + 4 * %(results)d * i, r, sizeof r);
     }
     return 0;
