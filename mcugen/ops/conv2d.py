@@ -11,7 +11,6 @@ from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output
                                require_activation_scale, require_const, require_int8_activation,
                                require_quant, tensor_in)
 from mcugen.ops.fast_requant import fast_requant_table
-from mcugen.ops.dwconv2d_3x3 import lower_3x3
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -151,9 +150,6 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
         requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
         if requant is None:
             return None
-        plane = lower_3x3(portable, requant)  # 3x3 stride 1/2: one channel at a time
-        if plane is not None:
-            return plane
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
                        function="mcu_dwconv2d_ch4_s8")
