@@ -60,7 +60,7 @@
 /* out0, out1 = the out_c outputs of pixels x0, x1 (K int8 each): folded bias + dot products
  * with every filter row, requantized as soon as a channel pair is summed. x1 == x0 and
  * out1 == out0 for a lone pixel (the same byte is written twice). */
-MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_conv2d_1x1_2px_s8(
+MCU_INLINE void mcu_conv2d_1x1_2px_body(
     const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1,
     const int8_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
     int32_t out_c, int32_t act_min, int32_t act_max)
@@ -111,23 +111,38 @@ MCU_NOINLINE MCU_NO_PRESCHEDULE void mcu_conv2d_1x1_2px_s8(
     }
 }
 
+/* The 2-pixel block of one layer, as a function of its own. */
+typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8_t *out0,
+                                        int8_t *out1, const int8_t *filter, const int32_t *bias,
+                                        const int32_t *requant);
+
+/* Defines `name`, the layer's block with K, out_c and the activation bounds as constants, so
+ * the compiler unrolls the K loop and drops the bounds that SSAT already gives; the generated
+ * model defines one per 1x1 layer (code per layer, a few hundred bytes of flash). */
+#define MCU_CONV2D_1X1_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                              \
+    MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, \
+                                              int8_t *out1, const int8_t *filter,             \
+                                              const int32_t *bias, const int32_t *requant)    \
+    {                                                                                       \
+        mcu_conv2d_1x1_2px_body(x0, x1, out0, out1, filter, bias, requant, (K), (OUT_C),    \
+                                (ACT_MIN), (ACT_MAX));                                      \
+    }
+
+/* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every
+ * pair of pixels, then on the last pixel alone if the count is odd. */
 MCU_KERNEL void mcu_conv2d_1x1_s8(
-    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, int32_t pixels, int32_t in_c, int32_t out_c,
-    int32_t act_min, int32_t act_max)
+    mcu_conv2d_1x1_block_fn block, const int8_t *input, int8_t *output, const int8_t *filter,
+    const int32_t *bias, const int32_t *requant, int32_t pixels, int32_t in_c, int32_t out_c)
 {
     int32_t p = 0;
     for (int32_t pairs = pixels >> 1; pairs > 0; --pairs, p += 2) {
         const int8_t *x0 = input + p * in_c;
         int8_t *out0 = output + p * out_c;
-        mcu_conv2d_1x1_2px_s8(x0, x0 + in_c, out0, out0 + out_c, filter, bias, requant, in_c,
-                              out_c, act_min, act_max);
+        block(x0, x0 + in_c, out0, out0 + out_c, filter, bias, requant);
     }
     if (pixels & 1) {
-        const int8_t *x0 = input + p * in_c;
-        int8_t *out0 = output + p * out_c;
-        mcu_conv2d_1x1_2px_s8(x0, x0, out0, out0, filter, bias, requant, in_c, out_c, act_min,
-                              act_max);
+        block(input + p * in_c, input + p * in_c, output + p * out_c, output + p * out_c, filter,
+              bias, requant);
     }
 }
 

@@ -113,7 +113,7 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
  * reordered filter rows, requantized, for every oc. col1 == col0 and out1 == out0 for a
  * lone pixel (the same byte is written twice).
  */
-MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
+MCU_INLINE void mcu_gemm_2x2_s8_s16_body(
     const int16_t *col0, const int16_t *col1, int8_t *out0, int8_t *out1,
     const int8_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
     int32_t out_c, int32_t act_min, int32_t act_max)
@@ -163,14 +163,33 @@ MCU_NOINLINE void mcu_gemm_2x2_s8_s16(
     }
 }
 
+/* The GEMM of one layer, as a function of its own. */
+typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t *out0,
+                                int8_t *out1, const int8_t *filter, const int32_t *bias,
+                                const int32_t *requant);
+
+/* Defines `name`, the layer's GEMM with K, out_c and the activation bounds as constants (the
+ * compiler unrolls the K loop and drops the bounds SSAT already gives); the generated model
+ * defines one per layer run by this kernel. */
+#define MCU_CONV2D_IM2COL_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                           \
+    MCU_NOINLINE void name(const int16_t *col0, const int16_t *col1, int8_t *out0,           \
+                           int8_t *out1, const int8_t *filter, const int32_t *bias,          \
+                           const int32_t *requant)                                          \
+    {                                                                                       \
+        mcu_gemm_2x2_s8_s16_body(col0, col1, out0, out1, filter, bias, requant, (K), (OUT_C), \
+                                 (ACT_MIN), (ACT_MAX));                                     \
+    }
+
+/* The layer: im2col of two pixels at a time, then `gemm` (made by MCU_CONV2D_IM2COL_LAYER
+ * with this layer's K, out_c and bounds) writes both. */
 MCU_KERNEL void mcu_conv2d_im2col_s8(
-    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    mcu_gemm_2x2_fn gemm, const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *requant, int16_t *scratch,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
     int32_t out_h, int32_t out_w, int32_t out_c,
     int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
     int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
-    int32_t input_offset, int32_t act_min, int32_t act_max)
+    int32_t input_offset)
 {
     const int32_t K = filter_h * filter_w * in_c;
     const int32_t offset2 = mcu_dup_s16(input_offset);
@@ -197,11 +216,9 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                     ox = 0;
                     ++oy;
                 }
-                mcu_gemm_2x2_s8_s16(col0, col1, out0, out0 + out_c, filter, bias, requant, K,
-                                    out_c, act_min, act_max);
+                gemm(col0, col1, out0, out0 + out_c, filter, bias, requant);
             } else {
-                mcu_gemm_2x2_s8_s16(col0, col0, out0, out0, filter, bias, requant, K, out_c,
-                                    act_min, act_max);
+                gemm(col0, col0, out0, out0, filter, bias, requant);
             }
         }
     }

@@ -58,6 +58,11 @@ def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) ->
                 offset=plan.offsets[tensor_index])
 
 
+def _has_template(name: str) -> bool:
+    """Whether templates/<name> exists (an op's optional per-layer definitions)."""
+    return (TEMPLATES / name).is_file()
+
+
 def kernel_files(headers: set[str]) -> list[str]:
     """The runtime_c headers needed, following their #include lines."""
     needed, todo = set(), list(headers)
@@ -75,6 +80,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
     words around the arena (see templates/model.c.j2)."""
     graph: Graph = plan.graph
     consts, symbols_by_tensor, layers, headers = [], {}, [], set()
+    definitions: dict[str, str] = {}  # per-layer specialized kernel functions, by symbol
 
     def const_names(index: int, lowered) -> dict:
         op, names = graph.ops[index], {}
@@ -102,11 +108,15 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
                                for t in op.inputs if t >= 0 and not graph.tensors[t].is_const)
         out_shapes = " + ".join("x".join(map(str, graph.tensors[t].shape)) for t in op.outputs)
         comment = f"op {index}: {op.kind} {in_shapes} -> {out_shapes}{note}"
-        template = _ENV.get_template(f"ops/{template_name or spec_for(op).template}.c.j2")
-        return template.render(
-            comment=comment, function=lowered.function, inputs=inputs, output=outputs[0],
-            scratch=scratch, outputs=outputs, consts=names,
-            a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()}).rstrip("\n")
+        name = template_name or spec_for(op).template
+        context = dict(comment=comment, function=lowered.function, inputs=inputs,
+                       output=outputs[0], scratch=scratch, outputs=outputs, consts=names,
+                       index=index, symbol=f"{prefix}_op{index}",
+                       a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()})
+        if context["symbol"] not in definitions and _has_template(f"ops/{name}.def.c.j2"):
+            definitions[context["symbol"]] = _ENV.get_template(f"ops/{name}.def.c.j2").render(
+                context).strip("\n")
+        return _ENV.get_template(f"ops/{name}.c.j2").render(context).rstrip("\n")
 
     stage_at = {stage.ops[0]: stage for stage in plan.patches}
     in_stage = {i for stage in plan.patches for i in stage.ops}
@@ -135,6 +145,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         inputs=[_io(plan, t, "input", i, prefix) for i, t in enumerate(graph.inputs)],
         outputs=[_io(plan, t, "output", i, prefix) for i, t in enumerate(graph.outputs)],
         consts=consts, const_bytes=sum(c["nbytes"] for c in consts), layers=layers,
+        definitions=[text for text in definitions.values() if text],
         kernels=[k for k in kernels if k in headers], macs=plan_macs(plan))
     files = {
         f"{prefix}.h": _ENV.get_template("model.h.j2").render(context),

@@ -119,8 +119,9 @@ def input_act(b: ModelBuilder, rng, shape) -> Act:
 
 def conv_layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(3, 3), stride=(1, 1),
                dilation=(1, 1), padding="SAME", activation="NONE", per_channel=True,
-               bias=True, depthwise=False, depth_multiplier=1) -> Act:
-    """CONV_2D, or DEPTHWISE_CONV_2D when depthwise=True (out_c = in_c * depth_multiplier)."""
+               bias=True, depthwise=False, depth_multiplier=1, output_scale=None) -> Act:
+    """CONV_2D, or DEPTHWISE_CONV_2D when depthwise=True (out_c = in_c * depth_multiplier);
+    output_scale overrides the scale picked to fit the accumulators."""
     n, h, w, in_c = x.shape
     kh, kw = kernel
     sh, sw = stride
@@ -133,6 +134,7 @@ def conv_layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(3, 3), stride=(
     fan_in = kh * kw * (1 if depthwise else in_c)
     out_scale, out_zp = output_quant(
         rng, accumulator_output_scale(rng, x.scale, x.zero_point, w_scale, fan_in), activation)
+    out_scale = out_scale if output_scale is None else output_scale
 
     if depthwise:
         weights = b.const(random_weights(rng, (1, kh, kw, out_c)), scale=w_scale,

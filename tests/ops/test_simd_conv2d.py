@@ -49,7 +49,12 @@ def test_simd_conv2d_bit_exact(case):
     compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd")
     pointwise = kernel == (1, 1) and stride == (1, 1)  # 1x1, stride 1: no padding either way
     expected = "mcu_conv2d_1x1_s8(" if pointwise else "mcu_conv2d_im2col_s8("
-    assert expected in compiled.files[f"{compiled.prefix}.c"]
+    source = compiled.files[f"{compiled.prefix}.c"]
+    assert expected in source
+    # the layer's own block / GEMM, with its channel counts and bounds baked in
+    layer = (f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_op0_block, {in_shape[3]}, {out_c}," if pointwise
+             else f"MCU_CONV2D_IM2COL_LAYER({compiled.prefix}_op0_gemm, {kernel[0]} * {kernel[1]} * {in_shape[3]}, {out_c},")
+    assert layer in source
 
 
 def test_portable_kernels_can_be_forced():
@@ -73,3 +78,13 @@ def test_unknown_kernel_set_is_a_user_error():
     rng = np.random.default_rng(9)
     with pytest.raises(McugenError, match="kernels 'fast'"):
         mcugen.compile(conv2d_model(rng, (1, 3, 3, 4), 4, kernel=(1, 1)), kernels="fast")
+
+
+def test_layers_the_short_requantization_cannot_prove_keep_the_portable_kernel():
+    """An effective scale >= 0.5 (shift >= 0) is outside the SIMD kernels' requantization:
+    the portable kernel runs that layer, still bit-exact."""
+    rng = np.random.default_rng(11)
+    model = conv2d_model(rng, (1, 5, 5, 8), 4, kernel=(1, 1), output_scale=1e-4)
+    compiled = assert_bit_exact(model, count=4, seed=2, kernels="simd")
+    source = compiled.files[f"{compiled.prefix}.c"]
+    assert "mcu_conv2d_s8(" in source and "mcu_conv2d_1x1_s8(" not in source
