@@ -111,7 +111,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         name = template_name or spec_for(op).template
         context = dict(comment=comment, function=lowered.function, inputs=inputs,
                        output=outputs[0], scratch=scratch, outputs=outputs, consts=names,
-                       index=index, symbol=f"{prefix}_op{index}",
+                       index=index, symbol=f"{prefix}_layer{index}",
                        a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()})
         if context["symbol"] not in definitions and _has_template(f"ops/{name}.def.c.j2"):
             definitions[context["symbol"]] = _ENV.get_template(f"ops/{name}.def.c.j2").render(

@@ -2,7 +2,8 @@
 
 arm-none-eabi-size gives the sections; arm-none-eabi-nm the symbols in them. Weights are
 the model's const arrays ({prefix}_t*, {prefix}_op*); kernels are the runtime_c functions
-(mcu_*, with their local tables) that the compiler kept out of line; the harness is our
+(mcu_*, with their local tables) that the compiler kept out of line and the layers' own
+specialized kernels ({prefix}_layer*); the harness is our
 startup, main, semihosting and the libc routines it links (memcpy, memset, ...). Model code
 is the rest: invoke with the kernels it inlined, alignment and the exception index.
 """
@@ -43,6 +44,7 @@ def flash_split(elf, prefix: str) -> FlashSplit:
             sections[parts[0]] = int(parts[1])
     flash = sum(sections.get(name, 0) for name in FLASH_SECTIONS)
     weight_re = re.compile(rf"^{re.escape(prefix)}_(t\d+|op\d+_\w+)$")
+    layer_re = re.compile(rf"^{re.escape(prefix)}_layer\d+_\w+$")
     weights = kernels = harness = 0
     for parts in (line.split() for line in _tool("arm-none-eabi-nm", elf, "--size-sort", "-S").splitlines()):
         if len(parts) != 4 or parts[2] in "bBdD":
@@ -50,6 +52,8 @@ def flash_split(elf, prefix: str) -> FlashSplit:
         size, kind, name = int(parts[1], 16), parts[2], parts[3]
         if weight_re.match(name):
             weights += size
+        elif layer_re.match(name):
+            kernels += size  # a layer's own specialized kernel (e.g. {prefix}_layer3_block)
         elif name in HARNESS_SYMBOLS or name in LIBC_SYMBOLS or name.startswith("sh_"):
             harness += size
         elif name.startswith("mcu_") or (kind in "tr" and not name.startswith(prefix)):

@@ -52,8 +52,8 @@ def test_simd_conv2d_bit_exact(case):
     source = compiled.files[f"{compiled.prefix}.c"]
     assert expected in source
     # the layer's own block / GEMM, with its channel counts and bounds baked in
-    layer = (f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_op0_block, {in_shape[3]}, {out_c}," if pointwise
-             else f"MCU_CONV2D_IM2COL_LAYER({compiled.prefix}_op0_gemm, {kernel[0]} * {kernel[1]} * {in_shape[3]}, {out_c},")
+    layer = (f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c}," if pointwise
+             else f"MCU_CONV2D_IM2COL_LAYER({compiled.prefix}_layer0_gemm, {kernel[0]} * {kernel[1]} * {in_shape[3]}, {out_c},")
     assert layer in source
 
 
