@@ -30,6 +30,9 @@ CODE_BYTES_ESTIMATE = {"mcu_conv2d_s8.h": 700, "mcu_dwconv2d_s8.h": 700, "mcu_fc
 CODE_BYTES_ESTIMATE.update({"mcu_copy_s8.h": 250, "mcu_mean_s8.h": 300, "mcu_resize_s8.h": 500,
                             "mcu_quantize.h": 250})
 CODE_BYTES_PER_LAYER = 64
+# a layer's own specialized kernel function (1x1 block, im2col GEMM), measured ~300-600
+SPECIALIZED_FUNCTIONS = {"mcu_conv2d_1x1_s8", "mcu_conv2d_im2col_s8"}
+CODE_BYTES_PER_SPECIALIZED = 450
 CODE_BYTES_BASE = 256
 _PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -43,6 +46,7 @@ class Summary:
     weights_bytes: int
     code_bytes_estimate: int
     extra_macs: int = 0  # halo recomputation of patch-based inference
+    wide_weights_bytes: int = 0  # flash added by weights stored pre-extended to int16
     peaks: dict = field(default_factory=dict)  # peak SRAM without / with each trick
     patches: str = ""  # what runs patch by patch, if anything
 
@@ -73,7 +77,10 @@ class CompiledModel:
         weights = _const_bytes(plan)
         stages = plan.patches
         calls = len(plan.schedule) + sum(len(st.patches) * (len(st.layers) + 2) for st in stages)
+        specialized = sum(self.graph.ops[i].params["lowered"].function in SPECIALIZED_FUNCTIONS
+                          for i in plan.code_ops)
         code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * calls
+                + CODE_BYTES_PER_SPECIALIZED * specialized
                 + sum(CODE_BYTES_ESTIMATE.get(k, 500) for k in kernels))
         described = "; ".join(
             f"ops {st.ops[0]}..{st.ops[-1]} on a {st.grid[0]}x{st.grid[1]} grid"
@@ -81,6 +88,7 @@ class CompiledModel:
         return Summary(ops=len(self.graph.ops), layers=len(plan.code_ops),
                        macs=plan_macs(plan), peak_sram_bytes=plan.peak_sram_bytes,
                        weights_bytes=weights, code_bytes_estimate=code,
+                       wide_weights_bytes=_wide_weights_bytes(plan),
                        extra_macs=sum(st.extra_macs for st in stages), peaks=dict(plan.peaks),
                        patches=described)
 
@@ -114,6 +122,13 @@ class CompiledModel:
         return self.host().run(inputs)
 
 
+def _wide_weights_bytes(plan: Plan) -> int:
+    """Flash the int16 pre-extended weights add over int8 ones (half their size)."""
+    return sum(c.values.size * 2 for i in plan.code_ops
+               for c in plan.graph.ops[i].params["lowered"].consts
+               if c.role == "filter" and plan.graph.ops[i].params["lowered"].args.get("wide_weights"))
+
+
 def _const_bytes(plan: Plan) -> int:
     seen, total = set(), 0
     for index in plan.code_ops:
@@ -133,7 +148,8 @@ def default_prefix(name: str) -> str:
 def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
                   check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
                   patches: str = "auto", sram_budget: int | None = None,
-                  max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False) -> CompiledModel:
+                  max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False,
+                  wide_weights: bool = True) -> CompiledModel:
     """Compile an IR graph: passes, kernel selection, memory plan, C rendering.
 
     kernels: "simd" (DSP-extension kernels; plain-C models of the instructions off target),
@@ -143,12 +159,16 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     patches: "auto" (patch-based inference only when the plan exceeds sram_budget, or the
     board's SRAM: then the fewest extra MACs that fit), "min" (the smallest peak within
     max_extra_macs, a fraction of the model's MACs) or "off".
-    debug_guards: guard words around the arena, checked after each invoke (nonzero return)."""
+    debug_guards: guard words around the arena, checked after each invoke (nonzero return).
+    wide_weights: let the SIMD 1x1 and im2col kernels store their weights pre-extended to
+    int16 (twice their flash, fewer instructions); dropped anyway when the model would then
+    not fit the board's flash."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
     board = get_board(board) if isinstance(board, str) else board
-    lowered = select_kernels(run_passes(graph), resolve_kernels(kernels, board))
+    passed, kernel_set = run_passes(graph), resolve_kernels(kernels, board)
+    lowered = select_kernels(passed, kernel_set, wide_weights)
     if board is not None and check_fit:
         check_tensors_fit(lowered, board)  # before planning, which costs time per element
     if memory not in MEMORY_MODES:
@@ -167,6 +187,13 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
                           f"needs {plan.peak_sram_bytes:,} ({_tried(plan)})")
     model = CompiledModel(plan=plan, prefix=prefix, files=render_plan(plan, prefix, debug_guards),
                           board=board)
+    if (board is not None and check_fit and model.summary.flash_bytes > board.flash_bytes
+            and model.summary.wide_weights_bytes):
+        # int16 pre-extended weights do not fit the flash: the int8 layout, same plan
+        lowered = select_kernels(passed, kernel_set, wide_weights=False)
+        plan = plan_memory(lowered, memory, patches, budget, max_extra_macs)
+        model = CompiledModel(plan=plan, prefix=prefix,
+                              files=render_plan(plan, prefix, debug_guards), board=board)
     if board is not None and check_fit:
         check_fits(model.summary, board)
     return model
@@ -205,7 +232,8 @@ def check_fits(summary: Summary, board: Board) -> None:
 def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
             check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
             patches: str = "auto", sram_budget: int | None = None,
-            max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False) -> CompiledModel:
+            max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False,
+            wide_weights: bool = True) -> CompiledModel:
     """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
     if isinstance(model, (bytes, bytearray)):
         graph = parse_tflite(bytes(model))
@@ -213,4 +241,5 @@ def compile(model, board: str | Board | None = None, prefix: str | None = None, 
         graph = load_tflite(model)
     return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels,
                          memory=memory, patches=patches, sram_budget=sram_budget,
-                         max_extra_macs=max_extra_macs, debug_guards=debug_guards)
+                         max_extra_macs=max_extra_macs, debug_guards=debug_guards,
+                         wide_weights=wide_weights)

@@ -25,25 +25,38 @@
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
-/* One group of 4 along K for the 2x2 block: 2 input and 2 weight words, 8 SMLAD. */
-#define MCU_PW_2X2_STEP(kk)                                                            \
+/* One group of 4 along K for the 2x2 block: the two pixels' pre-extended words (one LDM),
+ * 2 weight words unpacked by SXTB16, 8 SMLAD. */
+#define MCU_PW_2X2_STEP(g)                                                             \
     do {                                                                               \
-        const int32_t xa = mcu_load_s8x4(x0 + (kk)), xb = mcu_load_s8x4(x1 + (kk));    \
-        const int32_t xa02 = mcu_sxtb16(xa), xa13 = mcu_sxtb16_ror8(xa);               \
-        const int32_t xb02 = mcu_sxtb16(xb), xb13 = mcu_sxtb16_ror8(xb);               \
-        const int32_t wa = mcu_load_s8x4(w0 + (kk));                                   \
+        const int32_t xa02 = cols[4 * (g)], xa13 = cols[4 * (g) + 1];                  \
+        const int32_t xb02 = cols[4 * (g) + 2], xb13 = cols[4 * (g) + 3];              \
+        const int32_t wa = mcu_load_s8x4(w0 + 4 * (g));                                \
         const int32_t wa02 = mcu_sxtb16(wa), wa13 = mcu_sxtb16_ror8(wa);               \
         a00 = mcu_smlad(xa02, wa02, a00);                                              \
         a00 = mcu_smlad(xa13, wa13, a00);                                              \
         a01 = mcu_smlad(xb02, wa02, a01);                                              \
         a01 = mcu_smlad(xb13, wa13, a01);                                              \
-        const int32_t wb = mcu_load_s8x4(w1 + (kk));                                   \
+        const int32_t wb = mcu_load_s8x4(w1 + 4 * (g));                                \
         const int32_t wb02 = mcu_sxtb16(wb), wb13 = mcu_sxtb16_ror8(wb);               \
         a10 = mcu_smlad(xa02, wb02, a10);                                              \
         a10 = mcu_smlad(xa13, wb13, a10);                                              \
         a11 = mcu_smlad(xb02, wb02, a11);                                              \
         a11 = mcu_smlad(xb13, wb13, a11);                                              \
     } while (0)
+
+/* The full groups of 4 of both pixels, sign-extended once per pixel pair (the GEMM reuses
+ * them for every channel pair): (x0,x2) (x1,x3) of pixel a, then of pixel b, per group. */
+MCU_INLINE void mcu_pw_extend_2px(mcu_word *cols, const int8_t *x0, const int8_t *x1, int32_t K)
+{
+    for (int32_t g = 0; g < (K >> 2); ++g) {
+        const int32_t xa = mcu_load_s8x4(x0 + 4 * g), xb = mcu_load_s8x4(x1 + 4 * g);
+        cols[4 * g] = mcu_sxtb16(xa);
+        cols[4 * g + 1] = mcu_sxtb16_ror8(xa);
+        cols[4 * g + 2] = mcu_sxtb16(xb);
+        cols[4 * g + 3] = mcu_sxtb16_ror8(xb);
+    }
+}
 
 /* out0[oc], out1[oc] for both channels of a pair: requantized (the fast form) and clamped. */
 #define MCU_PW_2X2_STORE(oc)                                                           \
@@ -62,23 +75,24 @@
  * out1 == out0 for a lone pixel (the same byte is written twice). */
 MCU_INLINE void mcu_conv2d_1x1_2px_body(
     const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1,
-    const int8_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
+    const int8_t *filter, const int32_t *bias, const int32_t *requant, mcu_word *cols, int32_t K,
     int32_t out_c, int32_t act_min, int32_t act_max)
 {
+    mcu_pw_extend_2px(cols, x0, x1, K);
     int32_t oc = 0;
     for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, oc += 2) {
         const int8_t *w0 = filter + oc * K;
         const int8_t *w1 = w0 + K;
         int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
-        int32_t k = 0;
-        for (int32_t blocks = K >> 3; blocks > 0; --blocks, k += 8) {
-            MCU_PW_2X2_STEP(k);
-            MCU_PW_2X2_STEP(k + 4);
+        int32_t g = 0;
+        for (int32_t blocks = K >> 3; blocks > 0; --blocks, g += 2) {
+            MCU_PW_2X2_STEP(g);
+            MCU_PW_2X2_STEP(g + 1);
         }
         if (K & 4) {
-            MCU_PW_2X2_STEP(k);
-            k += 4;
+            MCU_PW_2X2_STEP(g);
         }
+        int32_t k = K & ~3;
         for (int32_t rest = K & 3; rest > 0; --rest, ++k) {
             const int32_t xa = x0[k], xb = x1[k];
             a00 += w0[k] * xa;
@@ -111,38 +125,95 @@ MCU_INLINE void mcu_conv2d_1x1_2px_body(
     }
 }
 
+/* One group of 4 along K, int16 weights: 2 words of each pixel and of each channel (LDRD
+ * pairs), 8 SMLAD. */
+#define MCU_PW_W16_STEP(o)                                                             \
+    do {                                                                               \
+        const int32_t xa02 = c[(o)], xa13 = c[(o) + 1], xb02 = c[(o) + 2], xb13 = c[(o) + 3]; \
+        const int32_t wa02 = w[(o)], wa13 = w[(o) + 1];                                \
+        a00 = mcu_smlad(xa02, wa02, a00);                                              \
+        a00 = mcu_smlad(xa13, wa13, a00);                                              \
+        a01 = mcu_smlad(xb02, wa02, a01);                                              \
+        a01 = mcu_smlad(xb13, wa13, a01);                                              \
+        const int32_t wb02 = w[(o) + 2], wb13 = w[(o) + 3];                            \
+        a10 = mcu_smlad(xa02, wb02, a10);                                              \
+        a10 = mcu_smlad(xa13, wb13, a10);                                              \
+        a11 = mcu_smlad(xb02, wb02, a11);                                              \
+        a11 = mcu_smlad(xb13, wb13, a11);                                              \
+    } while (0)
+
+/* mcu_conv2d_1x1_2px_body with int16 weights interleaved per channel pair (see
+ * MCU_CONV2D_1X1_W16_LAYER); K % 4 == 0, out_c even. */
+MCU_INLINE void mcu_conv2d_1x1_w16_2px_body(
+    const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1, const int32_t *filter,
+    const int32_t *bias, const int32_t *requant, mcu_word *cols, int32_t K, int32_t out_c,
+    int32_t act_min, int32_t act_max)
+{
+    mcu_pw_extend_2px(cols, x0, x1, K);
+    const int32_t *w = filter;
+    for (int32_t oc = 0; oc < out_c; oc += 2) {
+        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
+        const mcu_word *c = cols;
+        for (int32_t blocks = K >> 3; blocks > 0; --blocks, c += 8, w += 8) {
+            MCU_PW_W16_STEP(0);
+            MCU_PW_W16_STEP(4);
+        }
+        if (K & 4) {
+            MCU_PW_W16_STEP(0);
+            c += 4, w += 4;
+        }
+        MCU_PW_2X2_STORE(oc);
+    }
+}
+
 /* The 2-pixel block of one layer, as a function of its own. */
 typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8_t *out0,
-                                        int8_t *out1, const int8_t *filter, const int32_t *bias,
-                                        const int32_t *requant);
+                                        int8_t *out1, const void *filter, const int32_t *bias,
+                                        const int32_t *requant, mcu_word *cols);
 
 /* Defines `name`, the layer's block with K, out_c and the activation bounds as constants, so
  * the compiler unrolls the K loop and drops the bounds that SSAT already gives; the generated
  * model defines one per 1x1 layer (code per layer, a few hundred bytes of flash). */
 #define MCU_CONV2D_1X1_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                              \
     MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, \
-                                              int8_t *out1, const int8_t *filter,             \
-                                              const int32_t *bias, const int32_t *requant)    \
+                                              int8_t *out1, const void *filter,               \
+                                              const int32_t *bias, const int32_t *requant,    \
+                                              mcu_word *cols)                                  \
     {                                                                                       \
-        mcu_conv2d_1x1_2px_body(x0, x1, out0, out1, filter, bias, requant, (K), (OUT_C),    \
-                                (ACT_MIN), (ACT_MAX));                                      \
+        mcu_conv2d_1x1_2px_body(x0, x1, out0, out1, (const int8_t *)filter, bias, requant,  \
+                                cols, (K), (OUT_C), (ACT_MIN), (ACT_MAX));                  \
+    }
+
+/* The same with the weights pre-extended offline to int16 (twice the flash), interleaved per
+ * channel pair: for each group of 4 along K the words (wa0,wa2) (wa1,wa3) (wb0,wb2) (wb1,wb3)
+ * of channels a = 2i, b = 2i + 1, so a step is two 2-word loads of weights, two of the pixels,
+ * and 8 SMLAD. K a multiple of 4 and out_c even. */
+#define MCU_CONV2D_1X1_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                          \
+    MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, \
+                                              int8_t *out1, const void *filter,               \
+                                              const int32_t *bias, const int32_t *requant,    \
+                                              mcu_word *cols)                                  \
+    {                                                                                       \
+        mcu_conv2d_1x1_w16_2px_body(x0, x1, out0, out1, (const int32_t *)filter, bias,      \
+                                    requant, cols, (K), (OUT_C), (ACT_MIN), (ACT_MAX));     \
     }
 
 /* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every
  * pair of pixels, then on the last pixel alone if the count is odd. */
 MCU_KERNEL void mcu_conv2d_1x1_s8(
-    mcu_conv2d_1x1_block_fn block, const int8_t *input, int8_t *output, const int8_t *filter,
-    const int32_t *bias, const int32_t *requant, int32_t pixels, int32_t in_c, int32_t out_c)
+    mcu_conv2d_1x1_block_fn block, const int8_t *input, int8_t *output, const void *filter,
+    const int32_t *bias, const int32_t *requant, mcu_word *cols, int32_t pixels, int32_t in_c,
+    int32_t out_c)
 {
     int32_t p = 0;
     for (int32_t pairs = pixels >> 1; pairs > 0; --pairs, p += 2) {
         const int8_t *x0 = input + p * in_c;
         int8_t *out0 = output + p * out_c;
-        block(x0, x0 + in_c, out0, out0 + out_c, filter, bias, requant);
+        block(x0, x0 + in_c, out0, out0 + out_c, filter, bias, requant, cols);
     }
     if (pixels & 1) {
         block(input + p * in_c, input + p * in_c, output + p * out_c, output + p * out_c, filter,
-              bias, requant);
+              bias, requant, cols);
     }
 }
 

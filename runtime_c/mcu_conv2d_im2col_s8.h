@@ -24,8 +24,9 @@
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
-/* Two patches of K int16 values, each rounded up to an even count (word-aligned). */
-#define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 1) / 2 * 2)
+/* Two patches of K int16 values, each rounded up to a multiple of 4 (8-byte aligned; the
+ * int16-weight GEMM reads whole groups of 4, its weights are 0 past K). */
+#define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 3) / 4 * 4)
 /* two int16 patches */
 #define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
@@ -163,9 +164,48 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16_body(
     }
 }
 
+/* One group of 4 along K with int16 weights: 2 words of each patch and of each channel. */
+#define MCU_GEMM_W16_STEP(o)                                                           \
+    do {                                                                               \
+        const int32_t p001 = q0[(o) >> 1], p023 = q0[((o) >> 1) + 1];                  \
+        const int32_t p101 = q1[(o) >> 1], p123 = q1[((o) >> 1) + 1];                  \
+        const int32_t wa01 = w[(o)], wa23 = w[(o) + 1];                                \
+        a00 = mcu_smlad(p001, wa01, a00);                                              \
+        a00 = mcu_smlad(p023, wa23, a00);                                              \
+        a01 = mcu_smlad(p101, wa01, a01);                                              \
+        a01 = mcu_smlad(p123, wa23, a01);                                              \
+        const int32_t wb01 = w[(o) + 2], wb23 = w[(o) + 3];                            \
+        a10 = mcu_smlad(p001, wb01, a10);                                              \
+        a10 = mcu_smlad(p023, wb23, a10);                                              \
+        a11 = mcu_smlad(p101, wb01, a11);                                              \
+        a11 = mcu_smlad(p123, wb23, a11);                                              \
+    } while (0)
+
+/* mcu_gemm_2x2_s8_s16_body with int16 weights (see MCU_CONV2D_IM2COL_W16_LAYER). */
+MCU_INLINE void mcu_gemm_2x2_w16_body(
+    const mcu_word *col0, const mcu_word *col1, int8_t *out0, int8_t *out1,
+    const int32_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
+    int32_t out_c, int32_t act_min, int32_t act_max)
+{
+    const int32_t *w = filter;
+    for (int32_t oc = 0; oc < out_c; oc += 2) {
+        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
+        const mcu_word *q0 = col0, *q1 = col1; /* the two patches, as words */
+        for (int32_t blocks = K >> 3; blocks > 0; --blocks, q0 += 4, q1 += 4, w += 8) {
+            MCU_GEMM_W16_STEP(0);
+            MCU_GEMM_W16_STEP(4);
+        }
+        if (K & 4) {
+            MCU_GEMM_W16_STEP(0);
+            w += 4;
+        }
+        MCU_GEMM_2X2_STORE(oc);
+    }
+}
+
 /* The GEMM of one layer, as a function of its own. */
 typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t *out0,
-                                int8_t *out1, const int8_t *filter, const int32_t *bias,
+                                int8_t *out1, const void *filter, const int32_t *bias,
                                 const int32_t *requant);
 
 /* Defines `name`, the layer's GEMM with K, out_c and the activation bounds as constants (the
@@ -173,17 +213,33 @@ typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t
  * defines one per layer run by this kernel. */
 #define MCU_CONV2D_IM2COL_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                           \
     MCU_NOINLINE void name(const int16_t *col0, const int16_t *col1, int8_t *out0,           \
-                           int8_t *out1, const int8_t *filter, const int32_t *bias,          \
+                           int8_t *out1, const void *filter, const int32_t *bias,            \
                            const int32_t *requant)                                          \
     {                                                                                       \
-        mcu_gemm_2x2_s8_s16_body(col0, col1, out0, out1, filter, bias, requant, (K), (OUT_C), \
-                                 (ACT_MIN), (ACT_MAX));                                     \
+        mcu_gemm_2x2_s8_s16_body(col0, col1, out0, out1, (const int8_t *)filter, bias,      \
+                                 requant, (K), (OUT_C), (ACT_MIN), (ACT_MAX));              \
+    }
+
+/* The same with the weights pre-extended offline to int16 (twice the flash), in patch order,
+ * interleaved per channel pair: for each group of 4 along K the words (a0,a1) (a2,a3) (b0,b1)
+ * (b2,b3) of channels a = 2i, b = 2i + 1; a step is four 2-word loads and 8 SMLAD. K here is
+ * the patch length rounded up to a multiple of 4, the weights past the patch are 0 (so the
+ * patch slots there, whatever they hold, add nothing); out_c even. */
+#define MCU_CONV2D_IM2COL_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                       \
+    MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int16_t *col0, const int16_t *col1,      \
+                                              int8_t *out0, int8_t *out1, const void *filter, \
+                                              const int32_t *bias, const int32_t *requant)    \
+    {                                                                                       \
+        mcu_gemm_2x2_w16_body((const mcu_word *)(const void *)col0,                         \
+                              (const mcu_word *)(const void *)col1, out0, out1,             \
+                              (const int32_t *)filter, bias, requant, (K), (OUT_C),         \
+                              (ACT_MIN), (ACT_MAX));                                        \
     }
 
 /* The layer: im2col of two pixels at a time, then `gemm` (made by MCU_CONV2D_IM2COL_LAYER
  * with this layer's K, out_c and bounds) writes both. */
 MCU_KERNEL void mcu_conv2d_im2col_s8(
-    mcu_gemm_2x2_fn gemm, const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    mcu_gemm_2x2_fn gemm, const int8_t *input, int8_t *output, const void *filter, const int32_t *bias,
     const int32_t *requant, int16_t *scratch,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
     int32_t out_h, int32_t out_w, int32_t out_c,

@@ -41,6 +41,15 @@
 #define MCU_NO_PRESCHEDULE
 #endif
 
+/* A 32-bit word of scratch in the int8_t arena, read and written as such: may_alias makes
+ * that well-defined in GNU C and lets the compiler pair neighbouring words into LDRD/STRD
+ * (memcpy does not, measured). Scratch words are 4-byte aligned. */
+#if defined(__GNUC__)
+typedef int32_t mcu_word __attribute__((may_alias, aligned(4)));
+#else
+typedef int32_t mcu_word;
+#endif
+
 /* Unaligned little-endian 32-bit load (one LDR on ARMv7-M, which allows unaligned LDR). */
 MCU_INLINE int32_t mcu_load_s8x4(const int8_t *p)
 {

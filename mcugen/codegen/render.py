@@ -12,6 +12,7 @@ import numpy as np
 from mcugen import __version__
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
+from mcugen.ops.dwconv2d_3x3 import runs_in_place, wide_lanes
 from mcugen.paths import RUNTIME_C, TEMPLATES
 from mcugen.planner import Plan
 from mcugen.planner.patches import GEOMETRY
@@ -129,7 +130,11 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         op = graph.ops[index]
         lowered = op.params["lowered"]
         template_name = kernel = None
-        if index in plan.inplace:  # the in-place kernel takes the portable layout and args
+        args = None
+        if index not in plan.inplace and wide_lanes(lowered):
+            args = {"lanes": wide_lanes(lowered)}  # arena._scratch gave it room for them
+        elif index in plan.inplace and not runs_in_place(lowered):
+            # the in-place kernel takes the portable layout and args
             lowered = spec_for(op).lower(graph, op)
             template_name, kernel = INPLACE_VARIANT[op.kind]
         scratch = f"arena + {plan.scratch[index][0]}" if index in plan.scratch else "0"
@@ -137,7 +142,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
                            [f"arena + {plan.offsets[t]}" for t in op.inputs
                             if t >= 0 and not graph.tensors[t].is_const],
                            [f"arena + {plan.offsets[t]}" for t in op.outputs], scratch,
-                           template_name, kernel))
+                           template_name, kernel, args))
     kernels = kernel_files(headers)
     context = dict(
         prefix=prefix, PREFIX=prefix.upper(), guard=f"{prefix.upper()}_H", version=__version__,

@@ -11,6 +11,7 @@ from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output
                                require_activation_scale, require_const, require_int8_activation,
                                require_quant, tensor_in)
 from mcugen.ops.fast_requant import fast_requant_table
+from mcugen.ops.dwconv2d_3x3 import lower_3x3
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -101,8 +102,8 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
 
 
 def im2col_scratch_bytes(patch: int) -> int:
-    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each of even length)."""
-    return 2 * ((patch + 1) // 2 * 2) * 2
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values)."""
+    return 2 * ((patch + 3) // 4 * 4) * 2
 
 
 def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> np.ndarray:
@@ -122,20 +123,38 @@ def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
                               args["input_offset"])
 
 
-def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray) -> Lowered:
-    """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly, the
-    input offset folded into the bias."""
+def widen_pairs(rows: np.ndarray, order: list[int]) -> np.ndarray:
+    """Weights [out_c][K] (K % 4 == 0, out_c even) pre-extended to int16 pairs packed in int32
+    words (lo | hi << 16), per channel pair and group of 4 along K: channel a's group in
+    `order` as two words, then channel b's. [0, 2, 1, 3] gives (a0, a2) (a1, a3) (b0, b2)
+    (b1, b3), the SXTB16 order of MCU_CONV2D_1X1_W16_LAYER; [0, 1, 2, 3] the patch order of
+    MCU_CONV2D_IM2COL_W16_LAYER."""
+    out_c, K = rows.shape
+    groups = rows.astype(np.int32).reshape(out_c // 2, 2, K // 4, 4)[..., order]
+    halves = np.ascontiguousarray(groups.transpose(0, 2, 1, 3)).reshape(-1, 2)
+    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+
+
+def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
+               widen: bool) -> Lowered:
+    """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly (two at
+    a time, sign-extended once into scratch), the input offset folded into the bias; with
+    `widen` (K % 4 == 0 and out_c even) the weights are stored pre-extended to int16."""
     args = portable.args
     bias = next(c for c in portable.consts if c.role == "bias")
     folded = fold_input_offset(bias.values, rows, args["input_offset"])
-    new_consts = (ConstArray("filter", "int8_t", np.ascontiguousarray(rows)),
-                  ConstArray("bias", "int32_t", folded),
+    widen = widen and args["in_c"] % 4 == 0 and args["out_c"] % 2 == 0
+    weights = (ConstArray("filter", "int32_t", widen_pairs(rows, [0, 2, 1, 3])) if widen
+               else ConstArray("filter", "int8_t", np.ascontiguousarray(rows)))
+    new_consts = (weights, ConstArray("bias", "int32_t", folded),
                   ConstArray("requant", "int32_t", requant))
-    return replace(portable, consts=new_consts, kernel="mcu_conv2d_1x1_s8.h",
-                   function="mcu_conv2d_1x1_s8", scratch_bytes=0)
+    return replace(portable, args={**args, "wide_weights": int(widen)}, consts=new_consts,
+                   kernel="mcu_conv2d_1x1_s8.h", function="mcu_conv2d_1x1_s8",
+                   scratch_bytes=args["in_c"] // 4 * 16)
 
 
-def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered | None:
+def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
+          wide_weights: bool = False) -> Lowered | None:
     """The DSP-extension kernel for this layer, or None where the portable one stays."""
     args = portable.args
     consts = {c.role: c for c in portable.consts}
@@ -150,6 +169,9 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
         requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
         if requant is None:
             return None
+        plane = lower_3x3(portable, requant)  # 3x3 stride 1/2: one channel at a time
+        if plane is not None:
+            return plane
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
                        function="mcu_dwconv2d_ch4_s8")
@@ -161,13 +183,17 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool) -> Lowered |
             and args["stride_h"] == args["stride_w"] == 1
             and args["pad_top"] == args["pad_left"] == 0
             and args["out_h"] == args["in_h"] and args["out_w"] == args["in_w"]):
-        return _pointwise(portable, filt.reshape(args["out_c"], patch), requant)
-    reordered = reorder_for_sxtb16(filt.reshape(args["out_c"], patch))
-    new_consts = (ConstArray("filter", "int8_t", reordered),
-                  next(c for c in portable.consts if c.role == "bias"),
+        return _pointwise(portable, filt.reshape(args["out_c"], patch), requant, wide_weights)
+    rows = filt.reshape(args["out_c"], patch)
+    widen = wide_weights and args["out_c"] % 2 == 0
+    padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
+    weights = (ConstArray("filter", "int32_t", widen_pairs(padded, [0, 1, 2, 3])) if widen
+               else ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)))
+    new_consts = (weights, next(c for c in portable.consts if c.role == "bias"),
                   ConstArray("requant", "int32_t", requant))
-    return replace(portable, consts=new_consts, kernel="mcu_conv2d_im2col_s8.h",
-                   function="mcu_conv2d_im2col_s8", scratch_bytes=im2col_scratch_bytes(patch))
+    return replace(portable, args={**args, "wide_weights": int(widen)}, consts=new_consts,
+                   kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_s8",
+                   scratch_bytes=im2col_scratch_bytes(patch))
 
 
 def _macs(graph: Graph, op: Op, depthwise: bool) -> int:
@@ -183,7 +209,7 @@ register(OpSpec(
     macs=lambda g, o: _macs(g, o, depthwise=False),
     template="conv2d",
     scratch_bytes=lambda g, o: o.params["lowered"].scratch_bytes if "lowered" in o.params else 0,
-    extra={"simd": lambda g, o, lowered: _simd(g, o, lowered, depthwise=False)},
+    extra={"simd": lambda g, o, lowered, wide: _simd(g, o, lowered, False, wide)},
 ))
 
 register(OpSpec(
@@ -193,5 +219,5 @@ register(OpSpec(
     macs=lambda g, o: _macs(g, o, depthwise=True),
     template="dwconv2d",
     scratch_bytes=lambda g, o: o.params["lowered"].scratch_bytes if "lowered" in o.params else 0,
-    extra={"simd": lambda g, o, lowered: _simd(g, o, lowered, depthwise=True)},
+    extra={"simd": lambda g, o, lowered, wide: _simd(g, o, lowered, True, wide)},
 ))

@@ -69,7 +69,7 @@ def _lower(graph: Graph, op: Op) -> Lowered:
     return Lowered(args=args, consts=consts, kernel="mcu_fc_s8.h", function="mcu_fc_s8")
 
 
-def _simd(graph: Graph, op: Op, portable: Lowered) -> Lowered | None:
+def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -> Lowered | None:
     """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0) and needs
     the short requantization to be exact for the layer (mcugen/ops/fast_requant.py)."""
     args = portable.args

@@ -234,7 +234,8 @@ def _wrap(kind: str, check, lower, template: str, macs=None) -> None:
     extra = dict(original.extra)
     if "simd" in extra:  # no SIMD kernels for int16: the portable lowering stays
         simd = extra["simd"]
-        extra["simd"] = lambda graph, op, lowered: None if is_int16(graph, op) else simd(graph, op, lowered)
+        extra["simd"] = lambda graph, op, lowered, wide: (
+            None if is_int16(graph, op) else simd(graph, op, lowered, wide))
     register(replace(original, check=pick(check, original.check), lower=pick(lower, original.lower),
                      macs=pick(macs, original.macs) if macs else original.macs,
                      template=template, extra=extra))

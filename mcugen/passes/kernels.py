@@ -1,7 +1,9 @@
 """Kernel selection: swap each op's portable kernel for its SIMD specialization.
 
-An op offers one through OpSpec.extra["simd"](graph, op, portable) -> Lowered | None
-(None: the portable kernel stays, e.g. a depth multiplier the SIMD kernel does not cover).
+An op offers one through OpSpec.extra["simd"](graph, op, portable, wide_weights) -> Lowered
+| None (None: the portable kernel stays, e.g. a depth multiplier the SIMD kernel does not
+cover). wide_weights lets a kernel store weights pre-extended to int16 where that is faster
+(more flash; the compiler retries without when the model would not fit the board).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ def resolve_kernels(kernels: str, board) -> str:
     return kernels
 
 
-def select_kernels(graph: Graph, kernels: str) -> Graph:
+def select_kernels(graph: Graph, kernels: str, wide_weights: bool = True) -> Graph:
     """Return the graph with SIMD kernels where kernels == 'simd' and the op has one."""
     if kernels != "simd":
         return graph
@@ -31,6 +33,7 @@ def select_kernels(graph: Graph, kernels: str) -> Graph:
     for op in graph.ops:
         specialize = spec_for(op).extra.get("simd")
         lowered = op.params.get("lowered")
-        simd = specialize(graph, op, lowered) if specialize and lowered is not None else None
+        simd = (specialize(graph, op, lowered, wide_weights)
+                if specialize and lowered is not None else None)
         ops.append(op if simd is None else replace(op, params={**op.params, "lowered": simd}))
     return replace(graph, ops=tuple(ops))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
+from mcugen.ops.dwconv2d_3x3 import runs_in_place, wide_scratch_bytes
 from mcugen.planner.access import inplace_depthwise, overlap_delta
 
 ALIGNMENT = 16
@@ -290,7 +291,10 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset) -> dict:
     for index in order:
         op = graph.ops[index]
         size = spec_for(op).scratch_bytes(graph, op)
-        if index in inplace:
+        lowered = op.params.get("lowered")
+        if index not in inplace:
+            size = max(size, wide_scratch_bytes(lowered))  # the plane kernel's four rings
+        elif not runs_in_place(lowered):
             y = graph.tensors[op.outputs[0]]
             size = max(size, y.shape[1] * y.shape[2])  # one output channel
         if size > 0:

@@ -40,21 +40,27 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("wide", [True, False], ids=["int16 weights", "int8 weights"])
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_simd_conv2d_bit_exact(case):
+def test_simd_conv2d_bit_exact(case, wide):
     in_shape, out_c, kernel, stride, dilation, padding, activation, per_channel = CASES[case]
     rng = np.random.default_rng(1000 + list(CASES).index(case))
     model = conv2d_model(rng, in_shape, out_c, kernel=kernel, stride=stride, dilation=dilation,
                          padding=padding, activation=activation, per_channel=per_channel)
-    compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd")
+    compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd", wide_weights=wide)
     pointwise = kernel == (1, 1) and stride == (1, 1)  # 1x1, stride 1: no padding either way
     expected = "mcu_conv2d_1x1_s8(" if pointwise else "mcu_conv2d_im2col_s8("
     source = compiled.files[f"{compiled.prefix}.c"]
     assert expected in source
-    # the layer's own block / GEMM, with its channel counts and bounds baked in
-    layer = (f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c}," if pointwise
-             else f"MCU_CONV2D_IM2COL_LAYER({compiled.prefix}_layer0_gemm, {kernel[0]} * {kernel[1]} * {in_shape[3]}, {out_c},")
+    # the layer's own block / GEMM, with its channel counts and bounds baked in; int16
+    # weights where asked and the shape allows (1x1: K % 4 == 0; both: out_c even)
+    K = kernel[0] * kernel[1] * in_shape[3]
+    widened = wide and out_c % 2 == 0 and (K % 4 == 0 or not pointwise)
+    w16 = "_W16" if widened else ""
+    layer = (f"MCU_CONV2D_1X1{w16}_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c},"
+             if pointwise else f"MCU_CONV2D_IM2COL{w16}_LAYER({compiled.prefix}_layer0_gemm, ")
     assert layer in source
+    assert bool(compiled.summary.wide_weights_bytes) == widened
 
 
 def test_portable_kernels_can_be_forced():

@@ -11,6 +11,9 @@ DSP instructions (mcu_simd.h) under UBSan.
 import numpy as np
 import pytest
 
+import mcugen
+from mcugen.errors import McugenError
+
 from mcugen.ops.conv2d import fold_input_offset
 from tests.helpers import assert_bit_exact
 from tests.ops.models import conv2d_model
@@ -54,3 +57,27 @@ def test_folded_bias_wraps_like_int32():
     folded = fold_input_offset(bias, rows, 128)
     expected = [(int(b) + 128 * 508 + 2**31) % 2**32 - 2**31 for b in bias]
     assert folded.tolist() == expected and folded.dtype == np.int32
+
+
+def test_wide_weights_give_way_when_the_flash_is_short():
+    """int16 pre-extended 1x1 weights are kept when they fit the board's flash; on a board
+    whose flash holds the int8 weights but not the wide ones, the compiler drops them (same
+    results); when not even the int8 ones fit, the usual one-line refusal."""
+    from dataclasses import replace
+
+    from mcugen.boards import get_board
+    rng = np.random.default_rng(21)
+    model = conv2d_model(rng, (1, 4, 4, 256), 256, kernel=(1, 1), padding="VALID")
+    roomy = mcugen.compile(model, board="stm32f746", kernels="simd")
+    wide = roomy.summary
+    assert wide.wide_weights_bytes == 256 * 256
+    narrow = mcugen.compile(model, board="stm32f746", kernels="simd", wide_weights=False).summary
+    assert narrow.wide_weights_bytes == 0
+    assert wide.weights_bytes - narrow.weights_bytes == 256 * 256
+    small = replace(get_board("stm32f746"), flash_bytes=(wide.flash_bytes + narrow.flash_bytes) // 2)
+    squeezed = assert_bit_exact(model, count=3, seed=1, board=small, kernels="simd")
+    assert squeezed.summary.wide_weights_bytes == 0 and squeezed.summary.flash_bytes <= small.flash_bytes
+    assert "MCU_CONV2D_1X1_LAYER(" in squeezed.files[f"{squeezed.prefix}.c"]
+    tiny = replace(small, flash_bytes=narrow.flash_bytes - 1)
+    with pytest.raises(McugenError, match="does not fit .* flash"):
+        mcugen.compile(model, board=tiny, kernels="simd")

@@ -1,0 +1,81 @@
+"""The plane-order SIMD depthwise 3x3 kernel (runtime_c/mcu_dwconv2d_3x3_s8.h): which
+layers it takes, its constants and scratch, and when it may run in place."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from mcugen.ops.registry import ConstArray, Lowered
+
+FUNCTION = "mcu_dwconv2d_3x3_s8"
+
+
+def row_len(out_w: int, stride_w: int) -> int:
+    """MCU_DW3X3_ROW_LEN: int16 values of one ring row (even)."""
+    return ((out_w - 1) * stride_w + 4) & ~1
+
+
+def scratch_bytes(args: dict, lanes: int) -> int:
+    """mcu_dwconv2d_3x3_s8_buffer_size: a ring of three int16 rows per lane."""
+    return lanes * 3 * row_len(args["out_w"], args["stride_w"]) * 2
+
+
+def accepts(args: dict) -> bool:
+    """3x3, depth multiplier 1, stride 1 or 2, dilation 1 (any padding, any batch)."""
+    return (args["filter_h"] == args["filter_w"] == 3 and args["depth_multiplier"] == 1
+            and args["stride_h"] in (1, 2) and args["stride_w"] in (1, 2)
+            and args["dilation_h"] == args["dilation_w"] == 1)
+
+
+def lower_3x3(portable: Lowered, requant: np.ndarray) -> Lowered | None:
+    """The kernel's Lowered for a layer it accepts (requant: the fast requantization table of
+    mcugen/ops/fast_requant.py), else None."""
+    args = portable.args
+    if not accepts(args):
+        return None
+    consts = {c.role: c for c in portable.consts}
+    filt = consts["filter"].values
+    rows = filt.reshape(-1, args["out_c"]).T.astype(np.int64)
+    # the input offset folded into the bias: a padded tap holds the zero point and adds 0
+    folded = consts["bias"].values.astype(np.int64).reshape(-1) + int(args["input_offset"]) * rows.sum(axis=1)
+    folded = ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
+    new_consts = (consts["filter"], ConstArray("bias", "int32_t", folded),
+                  ConstArray("requant", "int32_t", requant))
+    # one ring (lanes 1) by default: in place and inside patch stages, where scratch counts
+    return replace(portable, args=dict(args, pad_value=-int(args["input_offset"]), lanes=1),
+                   consts=new_consts, kernel=FUNCTION + ".h", function=FUNCTION,
+                   scratch_bytes=scratch_bytes(args, 1))
+
+
+def wide_lanes(lowered: Lowered | None) -> int:
+    """Lanes of the op's plane kernel when it runs on its own buffers outside patch stages:
+    four channels expanded from one word (four rings: faster), or 0 for other kernels."""
+    if lowered is None or lowered.function != FUNCTION:
+        return 0
+    return 4 if lowered.args["in_c"] >= 4 else 1
+
+
+def wide_scratch_bytes(lowered: Lowered | None) -> int:
+    """The scratch of wide_lanes (0 for other kernels)."""
+    lanes = wide_lanes(lowered)
+    return scratch_bytes(lowered.args, lanes) if lanes else 0
+
+
+def inplace_safe(args: dict) -> bool:
+    """Whether the kernel may write its output over its input (one batch): every output row
+    lands on input pixels of rows it has already read when it writes that row."""
+    if args.get("batches", 1) != 1:
+        return False
+    in_h, in_w, out_w = args["in_h"], args["in_w"], args["out_w"]
+    for oy in range(args["out_h"]):
+        last_written_row = ((oy + 1) * out_w - 1) // in_w
+        last_read_row = min(oy * args["stride_h"] - args["pad_top"] + 2, in_h - 1)
+        if last_written_row > last_read_row:
+            return False
+    return True
+
+
+def runs_in_place(lowered: Lowered | None) -> bool:
+    """The op's SIMD kernel is this one and it can run in place itself (no temporary)."""
+    return lowered is not None and lowered.function == FUNCTION and inplace_safe(lowered.args)
