@@ -46,9 +46,23 @@
  * (memcpy does not, measured). Scratch words are 4-byte aligned. */
 #if defined(__GNUC__)
 typedef int32_t mcu_word __attribute__((may_alias, aligned(4)));
+typedef uint64_t mcu_dword __attribute__((may_alias, aligned(4)));
 #else
 typedef int32_t mcu_word;
+typedef uint64_t mcu_dword;
 #endif
+
+/* Two neighbouring 32-bit words (4-byte aligned) in one LDRD: *lo = p[0], *hi = p[1]. */
+MCU_INLINE void mcu_load_word_pair(const int32_t *p, int32_t *lo, int32_t *hi)
+{
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    /* GCC 12 splits a 64-bit load into two LDR under register pressure (measured) */
+    __asm__("ldrd %0, %1, %2" : "=r"(*lo), "=r"(*hi) : "m"(*(const mcu_dword *)(const void *)p));
+#else
+    *lo = p[0];
+    *hi = p[1];
+#endif
+}
 
 /* Unaligned little-endian 32-bit load (one LDR on ARMv7-M, which allows unaligned LDR). */
 MCU_INLINE int32_t mcu_load_s8x4(const int8_t *p)

@@ -71,7 +71,8 @@ def _lower(graph: Graph, op: Op) -> Lowered:
 
 def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -> Lowered | None:
     """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0) and needs
-    the short requantization to be exact for the layer (mcugen/ops/fast_requant.py)."""
+    the short requantization to be exact for the layer (mcugen/ops/fast_requant.py). With
+    wide_weights and depth % 4 == 0 the weights are stored pre-extended to int16."""
     args = portable.args
     if args["filter_offset"] != 0:
         return None
@@ -84,11 +85,27 @@ def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -
                                  rows, args["input_offset"])
     if requant is None:
         return None
+    wide = wide_weights and args["depth"] % 4 == 0
     args = {k: v for k, v in args.items()
             if k not in ("filter_offset", "per_channel", "output_offset")}
-    new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
-    return replace(portable, args=args, consts=new_consts, kernel="mcu_fc_dot_s8.h",
-                   function="mcu_fc_dot_s8")
+    weights = (ConstArray("filter", "int32_t", widen_rows(rows)) if wide else consts["filter"])
+    new_consts = (weights, consts["bias"], ConstArray("requant", "int32_t", requant))
+    return replace(portable, args={**args, "wide_weights": int(wide)}, consts=new_consts,
+                   kernel="mcu_fc_dot_s8.h",
+                   function="mcu_fc_dot_w16_s8" if wide else "mcu_fc_dot_s8")
+
+
+def widen_rows(rows: np.ndarray) -> np.ndarray:
+    """Weight rows (depth % 4 == 0) pre-extended to int16 pairs packed in int32 words (lo |
+    hi << 16), (w0, w2) (w1, w3) per group of 4 (the lanes SXTAB16 gives the input); the
+    full blocks of four rows interleaved per group (row 0's two words, then rows 1, 2, 3),
+    then the last units % 4 rows one after the other (mcu_fc_dot_w16_s8)."""
+    units, depth = rows.shape
+    groups = rows.astype(np.int32).reshape(units, depth // 4, 4)[..., [0, 2, 1, 3]]
+    full = units // 4 * 4
+    blocks = groups[:full].reshape(units // 4, 4, depth // 4, 4).transpose(0, 2, 1, 3)
+    halves = np.concatenate([blocks.reshape(-1), groups[full:].reshape(-1)]).reshape(-1, 2)
+    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
 
 
 def _macs(graph: Graph, op: Op) -> int:

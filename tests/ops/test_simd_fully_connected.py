@@ -1,5 +1,6 @@
-"""SIMD FULLY_CONNECTED (mcu_fc_dot_s8: four rows per pass, SMLAD), bit-exact with TFLM
-over depths with and without the scalar tail (depth % 4), unit counts with and without the
+"""SIMD FULLY_CONNECTED (mcu_fc_dot_s8: four rows per pass, SMLAD; mcu_fc_dot_w16_s8 the
+same with weights pre-extended to int16 where depth % 4 == 0), bit-exact with TFLM over
+depths with and without the scalar tail (depth % 4), unit counts with and without the
 one-row tail (units % 4), batches, per-tensor and per-channel weights. Weights with a
 non-zero zero point keep the portable kernel."""
 import numpy as np
@@ -21,13 +22,17 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("wide", [True, False], ids=["int16 weights", "int8 weights"])
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_simd_fc_bit_exact(case):
+def test_simd_fc_bit_exact(case, wide):
     in_shape, units, activation, per_channel = CASES[case]
     rng = np.random.default_rng(3000 + list(CASES).index(case))
     model = fc_model(rng, in_shape, units, activation=activation, per_channel=per_channel)
-    compiled = assert_bit_exact(model, count=8, seed=4, kernels="simd")
-    assert "mcu_fc_dot_s8(" in compiled.files[f"{compiled.prefix}.c"]
+    compiled = assert_bit_exact(model, count=8, seed=4, kernels="simd", wide_weights=wide)
+    widened = wide and in_shape[-1] % 4 == 0
+    kernel = "mcu_fc_dot_w16_s8(" if widened else "mcu_fc_dot_s8("
+    assert kernel in compiled.files[f"{compiled.prefix}.c"]
+    assert compiled.summary.wide_weights_bytes == (in_shape[-1] * units if widened else 0)
 
 
 def test_weight_zero_point_keeps_the_portable_kernel():

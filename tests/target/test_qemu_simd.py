@@ -1,7 +1,8 @@
 """SIMD kernels on emulated Cortex-M7 (mps2-an500) and M4 (mps2-an386).
 
 - The plain-C models of mcu_simd.h equal the real DSP instructions: one program evaluates
-  every intrinsic (and mcu_requant_fast, mcu_requant_bounded, mcu_clamp_s8) on random operands, on QEMU with
+  every intrinsic (and mcu_requant_fast, mcu_requant_bounded, mcu_clamp_s8, the LDRD of
+  mcu_load_word_pair) on random operands, on QEMU with
   __ARM_FEATURE_DSP (ACLE intrinsics) and on the host (C models); the bytes must match.
 - The shared models compiled with kernels="simd" give the same bytes on QEMU as the host
   build and TFLM (check_on_board from test_qemu.py).
@@ -31,7 +32,7 @@ pytestmark = [
 ]
 
 OPERANDS = 512  # triples (a, b, c) of random words
-RESULTS = 13  # int32 results per triple
+RESULTS = 15  # int32 results per triple
 
 CHECK_C = r"""
 #include <stdint.h>
@@ -68,6 +69,7 @@ int simdcheck_invoke(const int8_t *input0, int8_t *output0)
             const int32_t c = (1 << (right - 1)) + (int32_t)((uint32_t)zp << right);
             r[12] = mcu_requant_bounded(w[0] >> 2, (int32_t)(0x40000000u | ((uint32_t)w[1] >> 2)), c, right);
         }
+        mcu_load_word_pair(w + 1, &r[13], &r[14]); /* LDRD */
         memcpy(output0 + 4 * %(results)d * i, r, sizeof r);
     }
     return 0;
