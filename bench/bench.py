@@ -76,7 +76,8 @@ def bench_model(path: Path, work: Path) -> dict:
     row = dict(model=path.stem)
     compiled = mcugen.compile(path, board=BOARDS["m7"])
     summary = compiled.summary
-    row.update(macs=summary.macs, peak_sram=summary.peak_sram_bytes, tflm_arena=tflm_min_arena(path))
+    row.update(macs=summary.macs, peak_sram=summary.peak_sram_bytes, tflm_arena=tflm_min_arena(path),
+               wide_weights=summary.wide_weights_bytes)
     shapes = [compiled.graph.tensors[t].shape for t in compiled.graph.inputs]
     rng = np.random.default_rng(0)
     inputs = [rng.integers(-128, 128, size=s, dtype=np.int8) for s in shapes]
@@ -135,7 +136,8 @@ def portable_columns(path: Path, work: Path, inputs, sizes, host, macs: int) -> 
 COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_sram", "{:,}"),
            ("stack", "stack", "{:,}"), ("SRAM", "sram_total", "{:,}"),
            ("TFLM arena", "tflm_arena", "{:,}"), ("flash", "flash", "{:,}"),
-           ("weights", "weights", "{:,}"), ("code", "model_code", "{:,}"), ("kernels", "kernels", "{:,}"),
+           ("weights", "weights", "{:,}"), ("of it int16", "wide_weights", "{:,}"),
+           ("code", "model_code", "{:,}"), ("kernels", "kernels", "{:,}"),
            ("harness", "harness", "{:,}"),
            ("M7 instr", "m7_instructions", "{:,}"), ("M7 i/MAC", "m7_per_mac", "{:.2f}"),
            ("M4 instr", "m4_instructions", "{:,}"), ("M4 i/MAC", "m4_per_mac", "{:.2f}"),
@@ -174,7 +176,8 @@ def main() -> int:
     print("\narena: mcugen's planned arena (activations + kernel scratch, bytes); stack: invoke's "
           "stack high-water mark on mps2-an500 (painted); SRAM = arena + stack; TFLM arena: TFLM's "
           "minimum arena_size (its stack not included); flash: ELF .text+.data on mps2-an500 (-O2) "
-          "split into weights, model code (invoke with inlined kernels), out-of-line kernels and "
+          "split into weights (of it int16: what the SIMD kernels' weights pre-extended to int16 "
+          "add), model code (invoke with inlined kernels), out-of-line and per-layer kernels and "
           "the test harness (startup, main, semihosting, libc); instr: instructions per inference "
           "counted by QEMU (-icount, +-40), random int8 input, with the board's default kernels "
           "(SIMD on M4/M7); port i/MAC: the same with --kernels portable.")

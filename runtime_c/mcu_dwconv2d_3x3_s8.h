@@ -12,13 +12,17 @@
  *     acc0 += SMLAD(x01, A) + SMLABT(x23, B)     acc1 += SMLATB(x01, A) + SMLAD(x23, B)
  *   stride 2, output o from x01 = (x[2o], x[2o+1]), x23 = (x[2o+2], ...):
  *     acc  += SMLAD(x01, A) + SMLABT(x23, B)
- * and the requantization is mcu_requant_bounded (five instructions, the table proven exact
- * by mcugen/ops/fast_requant.py), the output stored with the channel stride.
+ * (stride 2 needs only w2 of B: slots 0 and 1 share one register). The requantization is
+ * mcu_requant_bounded (five instructions, the table proven exact by mcugen/ops/fast_requant.py),
+ * the output stored with the channel stride. The row loop is the layer's own function (made by
+ * MCU_DWCONV2D_3X3_LAYER, channel count, stride and activation bounds as constants); the
+ * weight pairs are packed once per channel.
  *
  * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
- * Preconditions: filter 1x3x3xC; bias[c] = bias + input_offset * (sum of channel c's nine
- * weights), wrapped to int32; requant holds (multiplier, c, right) per channel from
- * fast_requant_table; pad_value is the input zero point (= -input_offset).
+ * Preconditions: filter 1x3x3xC; params holds per channel (bias + input_offset * (sum of the
+ * channel's nine weights) wrapped to int32, multiplier, c, right), the last three from
+ * fast_requant_table; pad_value is the input zero point (= -input_offset); row was made for
+ * this layer's channels and stride_w.
  * In place (output == input, one batch) is allowed when every output row's bytes lie in
  * input rows already read when it is written: ((oy + 1) * out_w - 1) / in_w <=
  * min(oy * stride_h - pad_top + 2, in_h - 1) for every oy (mcugen/ops/dwconv2d_3x3.py
@@ -98,99 +102,219 @@ MCU_INLINE int32_t mcu_dw3x3_pkhtb(int32_t a, int32_t b)
 #endif
 }
 
-/* SSAT #8. */
-MCU_INLINE int32_t mcu_dw3x3_ssat8(int32_t x)
+/* SMLABB: acc + lo(a) * lo(b), wrapping. */
+MCU_INLINE int32_t mcu_dw3x3_smlabb(int32_t a, int32_t b, int32_t acc)
 {
 #if MCU_SIMD_DSP
-    return __ssat(x, 8);
+    return __smlabb(a, b, acc);
 #else
-    return mcu_clamp(x, -128, 127);
+    return (int32_t)((uint32_t)acc
+                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 0)));
 #endif
 }
 
-/* Requantized, clamped output byte; full_range (a constant at each call): the activation
- * range is the whole int8 range, one SSAT. */
-MCU_INLINE int8_t mcu_dw3x3_out(int32_t acc, int32_t multiplier, int32_t c, int32_t right,
-                                int32_t full_range, int32_t act_min, int32_t act_max)
+/* Requantized output byte from the doubled accumulator acc2 = 2 acc (the weights and bias are
+ * stored doubled, which is mcu_requant_bounded's (uint32_t)acc << 1 done for free, wrapping
+ * the same way); act_min, act_max are constants at each call (a layer's bounds), so the full
+ * int8 range costs one SSAT and no compare. */
+MCU_INLINE int8_t mcu_dw3x3_out(int32_t acc2, int32_t multiplier, int32_t c, int32_t right,
+                                int32_t act_min, int32_t act_max)
 {
-    const int32_t v = mcu_requant_bounded(acc, multiplier, c, right);
-    return (int8_t)(full_range ? mcu_dw3x3_ssat8(v) : mcu_clamp(v, act_min, act_max));
+    const int32_t q = mcu_smmulr(acc2, multiplier);
+    return (int8_t)mcu_clamp_s8((q + c + (q >> 31)) >> right, act_min, act_max);
 }
 
-/*
- * One output row of one channel. The ring interleaves its three rows by column pair: group
- * j is three words, (x[2j], x[2j+1]) of slots 0, 1, 2, so one pointer reaches all three rows
- * at constant offsets. p holds the weight pairs (w0, w1), (w1, w2) of the filter rows in
- * slots 0, 1, 2, then bias, multiplier, c, right. Stride 1: two outputs per group; stride 2:
- * one. Out of line, so that the loop has the registers to itself.
- */
-MCU_INLINE void mcu_dw3x3_row(const int32_t *g, int8_t *out, int32_t out_w, int32_t channels,
-                              const int32_t *p, int32_t stride_w, int32_t full_range,
-                              int32_t act_min, int32_t act_max)
+/* The row loops below in assembly on DSP cores with GCC or clang optimizing: GCC 12 spills
+ * them (stride 1: 38 instructions per two outputs instead of 32) and splits the LDRD pairs.
+ * The C loops are the reference and run everywhere else. */
+#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+#define MCU_DW3X3_ASM 1
+/* The activation clamp of %[r] after SSAT, only for bounds inside the int8 range. */
+#define MCU_DW3X3_ASM_CLAMP(r)                                                                  \
+    ".if %c[act_min] > -128\n\t"                                                                \
+    "cmp " r ", %[act_min]\n\tit lt\n\tmovlt " r ", %[act_min]\n\t"                           \
+    ".endif\n\t"                                                                                \
+    ".if %c[act_max] < 127\n\t"                                                                 \
+    "cmp " r ", %[act_max]\n\tit gt\n\tmovgt " r ", %[act_max]\n\t"                           \
+    ".endif\n\t"
+#else
+#define MCU_DW3X3_ASM 0
+#endif
+
+/* One output row of one channel, the function a layer passes to mcu_dwconv2d_3x3_s8 (made by
+ * MCU_DWCONV2D_3X3_LAYER). The ring interleaves its three rows by column pair: group j is
+ * three words, (x[2j], x[2j+1]) of slots 0, 1, 2, so one pointer g reaches all three rows at
+ * constant offsets. w holds the doubled weight pairs (w0, w1), (w1, w2) of the filter rows in
+ * slots 0, 1, 2; q the channel's doubled bias (input offset folded in), multiplier, c, right. */
+typedef void (*mcu_dw3x3_row_fn)(const int32_t *g, int8_t *out, int32_t out_w, const int32_t *w,
+                                 const int32_t *q);
+
+/* Stride 1: two outputs per group. */
+MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, const int32_t *w,
+                                 const int32_t *q, int32_t channels, int32_t act_min,
+                                 int32_t act_max)
 {
-    const int32_t a0 = p[0], b0 = p[1], a1 = p[2], b1 = p[3], a2 = p[4], b2 = p[5];
-    const int32_t bias = p[6], multiplier = p[7], c = p[8], right = p[9];
-    if (stride_w == 1) {
-        for (const int32_t *const end = g + 3 * (out_w >> 1); g != end; out += 2 * channels, g += 3) {
-            const int32_t x0 = mcu_dw3x3_load(g), x1 = mcu_dw3x3_load(g + 1), x2 = mcu_dw3x3_load(g + 2);
-            const int32_t y0 = mcu_dw3x3_load(g + 3), y1 = mcu_dw3x3_load(g + 4), y2 = mcu_dw3x3_load(g + 5);
-            int32_t acc0 = mcu_smlad(x0, a0, bias), acc1 = mcu_dw3x3_smlatb(x0, a0, bias);
-            acc0 = mcu_dw3x3_smlabt(y0, b0, acc0);
-            acc1 = mcu_smlad(y0, b0, acc1);
-            acc0 = mcu_smlad(x1, a1, acc0);
-            acc1 = mcu_dw3x3_smlatb(x1, a1, acc1);
-            acc0 = mcu_dw3x3_smlabt(y1, b1, acc0);
-            acc1 = mcu_smlad(y1, b1, acc1);
-            acc0 = mcu_smlad(x2, a2, acc0);
-            acc1 = mcu_dw3x3_smlatb(x2, a2, acc1);
-            acc0 = mcu_dw3x3_smlabt(y2, b2, acc0);
-            acc1 = mcu_smlad(y2, b2, acc1);
-            out[0] = mcu_dw3x3_out(acc0, multiplier, c, right, full_range, act_min, act_max);
-            out[channels] = mcu_dw3x3_out(acc1, multiplier, c, right, full_range, act_min, act_max);
-        }
-        if (!(out_w & 1)) {
-            return;
-        }
-    } else {
-        for (const int32_t *const end = g + 3 * (out_w - 1); g != end; out += channels, g += 3) {
-            int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, bias);
-            acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
-            acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
-            acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
-            acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
-            acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
-            out[0] = mcu_dw3x3_out(acc, multiplier, c, right, full_range, act_min, act_max);
-        }
+    const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
+    const int32_t *const end = g + 3 * (out_w >> 1);
+#if MCU_DW3X3_ASM
+    if (g != end) {
+        /* 14 registers: the bias and the requantization come from the stack each time */
+        const int32_t params[4] = {q[0], q[1], q[2], q[3]};
+        int32_t acc0, acc1, t0, t1, t2;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr %[acc0], %[bias]\n\t"
+            "ldrd %[t0], %[t1], [%[g]], #12\n\t"
+            "smlatb %[acc1], %[t0], %[a0], %[acc0]\n\t"
+            "smlad %[acc0], %[t0], %[a0], %[acc0]\n\t"
+            "smlad %[acc0], %[t1], %[a1], %[acc0]\n\t"
+            "smlatb %[acc1], %[t1], %[a1], %[acc1]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #-4]\n\t"
+            "smlad %[acc0], %[t0], %[a2], %[acc0]\n\t"
+            "smlatb %[acc1], %[t0], %[a2], %[acc1]\n\t"
+            "smlabt %[acc0], %[t1], %[b0], %[acc0]\n\t"
+            "smlad %[acc1], %[t1], %[b0], %[acc1]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #4]\n\t"
+            "smlabt %[acc0], %[t0], %[b1], %[acc0]\n\t"
+            "smlad %[acc1], %[t0], %[b1], %[acc1]\n\t"
+            "smlabt %[acc0], %[t1], %[b2], %[acc0]\n\t"
+            "smlad %[acc1], %[t1], %[b2], %[acc1]\n\t"
+            "ldr %[t0], %[mult]\n\t"
+            "smmulr %[acc0], %[acc0], %[t0]\n\t"
+            "smmulr %[acc1], %[acc1], %[t0]\n\t"
+            "ldrd %[t0], %[t1], %[cr]\n\t"
+            "add %[t2], %[t0], %[acc0], asr #31\n\t"
+            "add %[acc0], %[acc0], %[t2]\n\t"
+            "add %[t2], %[t0], %[acc1], asr #31\n\t"
+            "add %[acc1], %[acc1], %[t2]\n\t"
+            "asr %[acc0], %[acc0], %[t1]\n\t"
+            "asr %[acc1], %[acc1], %[t1]\n\t"
+            "ssat %[acc0], #8, %[acc0]\n\t"
+            "ssat %[acc1], #8, %[acc1]\n\t"
+            MCU_DW3X3_ASM_CLAMP("%[acc0]")
+            MCU_DW3X3_ASM_CLAMP("%[acc1]")
+            "strb %[acc1], [%[out], %[ch]]\n\t"
+            ".if 2 * %c[ch] <= 255\n\t"
+            "strb %[acc0], [%[out]], #2 * %c[ch]\n\t"
+            ".else\n\t"
+            "strb %[acc0], [%[out]]\n\t"
+            "addw %[out], %[out], #2 * %c[ch]\n\t"
+            ".endif\n\t"
+            "cmp %[g], %[end]\n\t"
+            "bne 1b\n\t"
+            : [g] "+&r"(g), [out] "+&r"(out), [acc0] "=&r"(acc0), [acc1] "=&r"(acc1),
+              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
+            : [end] "r"(end), [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1),
+              [a2] "r"(a2), [b2] "r"(b2), [bias] "m"(params[0]), [mult] "m"(params[1]),
+              [cr] "m"(params[2]), "m"(params[3]), [ch] "i"(channels),
+              [act_min] "i"(act_min), [act_max] "i"(act_max)
+            : "cc", "memory");
     }
-    /* the last output (odd width at stride 1) */
-    int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, bias);
-    acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
-    acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
-    acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
-    acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
-    acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
-    out[0] = mcu_dw3x3_out(acc, multiplier, c, right, full_range, act_min, act_max);
+#else
+    for (; g != end; out += 2 * channels, g += 3) {
+        const int32_t x0 = mcu_dw3x3_load(g), x1 = mcu_dw3x3_load(g + 1), x2 = mcu_dw3x3_load(g + 2);
+        const int32_t y0 = mcu_dw3x3_load(g + 3), y1 = mcu_dw3x3_load(g + 4), y2 = mcu_dw3x3_load(g + 5);
+        int32_t acc0 = q[0];
+        int32_t acc1 = mcu_dw3x3_smlatb(x0, a0, acc0);
+        acc0 = mcu_smlad(x0, a0, acc0);
+        acc0 = mcu_smlad(x1, a1, acc0);
+        acc1 = mcu_dw3x3_smlatb(x1, a1, acc1);
+        acc0 = mcu_smlad(x2, a2, acc0);
+        acc1 = mcu_dw3x3_smlatb(x2, a2, acc1);
+        acc0 = mcu_dw3x3_smlabt(y0, b0, acc0);
+        acc1 = mcu_smlad(y0, b0, acc1);
+        acc0 = mcu_dw3x3_smlabt(y1, b1, acc0);
+        acc1 = mcu_smlad(y1, b1, acc1);
+        acc0 = mcu_dw3x3_smlabt(y2, b2, acc0);
+        acc1 = mcu_smlad(y2, b2, acc1);
+        out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
+        out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
+    }
+#endif
+    if (out_w & 1) {
+        int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
+        acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
+        acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
+        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
+        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
+        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
+        out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
+    }
 }
 
-MCU_NOINLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t channels,
-                                   const int32_t *p, int32_t act_min, int32_t act_max)
+/* Stride 2: one output per group; only w2 of the second pairs is used, so slots 0 and 1 share
+ * one register, (w2 of slot 0, w2 of slot 1), and the weights take five. */
+MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, const int32_t *w,
+                                 const int32_t *q, int32_t channels, int32_t act_min,
+                                 int32_t act_max)
 {
-    if (act_min == -128 && act_max == 127) {
-        mcu_dw3x3_row(g, out, out_w, channels, p, 1, 1, act_min, act_max);
-    } else {
-        mcu_dw3x3_row(g, out, out_w, channels, p, 1, 0, act_min, act_max);
+    const int32_t a0 = w[0], a1 = w[2], a2 = w[4], b2 = w[5];
+    const int32_t w2 = mcu_dw3x3_pkhtb(w[3], w[1]);
+    const int32_t *const end = g + 3 * out_w;
+#if MCU_DW3X3_ASM
+    if (g != end) {
+        /* 14 registers: c and right come from the stack each time */
+        const int32_t params[2] = {q[2], q[3]};
+        int32_t acc, t0, t1;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldrd %[t0], %[t1], [%[g]], #12\n\t"
+            "smlad %[acc], %[t0], %[a0], %[bias]\n\t"
+            "smlad %[acc], %[t1], %[a1], %[acc]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #-4]\n\t"
+            "smlad %[acc], %[t0], %[a2], %[acc]\n\t"
+            "smlabb %[acc], %[t1], %[w2], %[acc]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #4]\n\t"
+            "smlabt %[acc], %[t0], %[w2], %[acc]\n\t"
+            "smlabt %[acc], %[t1], %[b2], %[acc]\n\t"
+            "smmulr %[acc], %[acc], %[mult]\n\t"
+            "ldrd %[t0], %[t1], %[cr]\n\t"
+            "add %[t0], %[t0], %[acc], asr #31\n\t"
+            "add %[acc], %[acc], %[t0]\n\t"
+            "asr %[acc], %[acc], %[t1]\n\t"
+            "ssat %[acc], #8, %[acc]\n\t"
+            MCU_DW3X3_ASM_CLAMP("%[acc]")
+            ".if %c[ch] <= 255\n\t"
+            "strb %[acc], [%[out]], %[ch]\n\t"
+            ".else\n\t"
+            "strb %[acc], [%[out]]\n\t"
+            "addw %[out], %[out], %[ch]\n\t"
+            ".endif\n\t"
+            "cmp %[g], %[end]\n\t"
+            "bne 1b\n\t"
+            : [g] "+&r"(g), [out] "+&r"(out), [acc] "=&r"(acc), [t0] "=&r"(t0), [t1] "=&r"(t1)
+            : [end] "r"(end), [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [w2] "r"(w2),
+              [b2] "r"(b2), [bias] "r"(q[0]), [mult] "r"(q[1]), [cr] "m"(params[0]),
+              "m"(params[1]), [ch] "i"(channels), [act_min] "i"(act_min),
+              [act_max] "i"(act_max)
+            : "cc", "memory");
     }
+#else
+    for (; g != end; out += channels, g += 3) {
+        int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
+        acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
+        acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
+        acc = mcu_dw3x3_smlabb(mcu_dw3x3_load(g + 3), w2, acc);
+        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), w2, acc);
+        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
+        out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
+    }
+#endif
 }
 
-MCU_NOINLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, int32_t channels,
-                                   const int32_t *p, int32_t act_min, int32_t act_max)
-{
-    if (act_min == -128 && act_max == 127) {
-        mcu_dw3x3_row(g, out, out_w, channels, p, 2, 1, act_min, act_max);
-    } else {
-        mcu_dw3x3_row(g, out, out_w, channels, p, 2, 0, act_min, act_max);
+/* A layer's row function, with its channel count, horizontal stride and activation bounds as
+ * constants (the geometry stays a run-time argument: patch stages change it). Out of line, so
+ * that the loop has the registers to itself. */
+#define MCU_DWCONV2D_3X3_LAYER(name, CHANNELS, STRIDE_W, ACT_MIN, ACT_MAX)                        \
+    MCU_NOINLINE void name(const int32_t *g, int8_t *out, int32_t out_w, const int32_t *w,        \
+                           const int32_t *q)                                                      \
+    {                                                                                             \
+        if ((STRIDE_W) == 1) {                                                                    \
+            mcu_dw3x3_row_s1(g, out, out_w, w, q, (CHANNELS), (ACT_MIN), (ACT_MAX));              \
+        } else {                                                                                  \
+            mcu_dw3x3_row_s2(g, out, out_w, w, q, (CHANNELS), (ACT_MIN), (ACT_MAX));              \
+        }                                                                                         \
     }
-}
 
 /* Input row of one channel into ring slot `slot`: columns [first, last) get the pixels
  * src[0], src[channels], ...; the other columns keep the zero point. Column x sits at
@@ -212,8 +336,9 @@ MCU_NOINLINE void mcu_dw3x3_expand(int16_t *ring, int32_t slot, const int8_t *sr
     }
 }
 
-/* The same for four channels (rings ring_size int16 apart), one word per pixel: SXTB16
- * splits it into channels (0, 2) and (1, 3), PKHBT / PKHTB pair two pixels per channel. */
+/* The same for four channels (rings ring_size int16 apart), one word per pixel: PKHBT / PKHTB
+ * pair two pixels' words as bytes (a0 a1 b0 b1), (a2 a3 b2 b3), SXTB16 then gives each
+ * channel's int16 pair (six instructions per two pixels, not eight). */
 MCU_NOINLINE void mcu_dw3x3_expand4(int16_t *ring, int32_t ring_size, int32_t slot, const int8_t *src,
                                   int32_t channels, int32_t first, int32_t last)
 {
@@ -224,29 +349,31 @@ MCU_NOINLINE void mcu_dw3x3_expand4(int16_t *ring, int32_t ring_size, int32_t sl
         }
         src += channels, ++x;
     }
-    int16_t *dst = ring + (x >> 1) * 6 + slot * 2;
-    for (; x + 2 <= last; x += 2, src += 2 * channels, dst += 6) {
-        const int32_t a = mcu_load_s8x4(src), b = mcu_load_s8x4(src + channels);
-        const int32_t a02 = mcu_sxtb16(a), a13 = mcu_sxtb16_ror8(a);
-        const int32_t b02 = mcu_sxtb16(b), b13 = mcu_sxtb16_ror8(b);
-        mcu_store_s16x2(dst, mcu_dw3x3_pkhbt(a02, b02));
-        mcu_store_s16x2(dst + ring_size, mcu_dw3x3_pkhbt(a13, b13));
-        mcu_store_s16x2(dst + 2 * ring_size, mcu_dw3x3_pkhtb(b02, a02));
-        mcu_store_s16x2(dst + 3 * ring_size, mcu_dw3x3_pkhtb(b13, a13));
+    /* one word index k into the four rings, so the loop carries only src and k */
+    int32_t *d0 = (int32_t *)(void *)(ring + slot * 2), *d1 = (int32_t *)(void *)(ring + ring_size + slot * 2);
+    int32_t *d2 = (int32_t *)(void *)(ring + 2 * ring_size + slot * 2);
+    int32_t *d3 = (int32_t *)(void *)(ring + 3 * ring_size + slot * 2);
+    int32_t k = (x >> 1) * 3;
+    for (const int32_t k_end = k + ((last - x) >> 1) * 3; k != k_end; k += 3, src += 2 * channels) {
+        const int32_t b = mcu_load_s8x4(src + channels), a = mcu_load_s8x4(src);
+        const int32_t lo = mcu_dw3x3_pkhbt(a, b), hi = mcu_dw3x3_pkhtb(b, a);
+        mcu_store_s16x2((int16_t *)(void *)(d0 + k), mcu_sxtb16(lo));
+        mcu_store_s16x2((int16_t *)(void *)(d1 + k), mcu_sxtb16_ror8(lo));
+        mcu_store_s16x2((int16_t *)(void *)(d2 + k), mcu_sxtb16(hi));
+        mcu_store_s16x2((int16_t *)(void *)(d3 + k), mcu_sxtb16_ror8(hi));
     }
-    if (x < last) {
+    if ((last - x) & 1) {
         for (int32_t l = 0; l < 4; ++l) {
-            mcu_store_s16(dst + l * ring_size, src[l]);
+            mcu_store_s16(ring + l * ring_size + (last >> 1) * 6 + slot * 2, src[l]);
         }
     }
 }
 
 MCU_KERNEL void mcu_dwconv2d_3x3_s8(
-    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, int16_t *ring, int32_t lanes,
+    mcu_dw3x3_row_fn row, const int8_t *input, int8_t *output, const int8_t *filter,
+    const int32_t *params, int16_t *ring, int32_t lanes,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t channels, int32_t out_h, int32_t out_w,
-    int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
-    int32_t pad_value, int32_t act_min, int32_t act_max)
+    int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t pad_value)
 {
     const int32_t row_len = MCU_DW3X3_ROW_LEN(out_w, stride_w);
     const int32_t ring_size = 3 * row_len;
@@ -262,6 +389,17 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
         for (int32_t c0 = 0; c0 < channels;) {
             /* a group of four channels expanded together (lanes 4), or one channel */
             const int32_t group = lanes == 4 && c0 + 4 <= channels ? 4 : 1;
+            /* per channel the doubled weight pairs (w0, w1), (w1, w2) of filter rows 0, 1, 2, 0, 1:
+             * six consecutive words from pair 2 s on are the rows of slots 0, 1, 2 when slot 0
+             * holds filter row s */
+            int32_t pairs[4][10];
+            for (int32_t l = 0; l < group; ++l) {
+                for (int32_t k = 0; k < 5; ++k) {
+                    const int8_t *f = filter + k % 3 * 3 * channels + c0 + l;
+                    pairs[l][2 * k] = mcu_pack_s16x2(2 * f[0], 2 * f[channels]);
+                    pairs[l][2 * k + 1] = mcu_pack_s16x2(2 * f[channels], 2 * f[2 * channels]);
+                }
+            }
             /* input row y sits in ring slot (y + pad_top) % 3 */
             int32_t next = -pad_top; /* first input row not yet in the ring */
             for (int32_t oy = 0; oy < out_h; ++oy) {
@@ -288,25 +426,12 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
                         }
                     }
                 }
-                /* slot k holds filter row (k - y0 - pad_top) mod 3 */
-                const int32_t top = (y0 + pad_top) % 3;
+                /* slot 0 holds filter row (3 - (y0 + pad_top) % 3) % 3 */
+                const int32_t s = (3 - (y0 + pad_top) % 3) % 3;
+                int8_t *out = out_image + oy * out_w * channels + c0;
                 for (int32_t l = 0; l < group; ++l) {
-                    const int32_t c = c0 + l;
-                    /* (w0, w1), (w1, w2) of the filter row in each slot, bias, requantization */
-                    int32_t p[10];
-                    for (int32_t k = 0; k < 3; ++k) {
-                        const int8_t *f = filter + (k - top + 3) % 3 * 3 * channels + c;
-                        p[2 * k] = mcu_pack_s16x2(f[0], f[channels]);
-                        p[2 * k + 1] = mcu_pack_s16x2(f[channels], f[2 * channels]);
-                    }
-                    p[6] = bias[c], p[7] = requant[3 * c], p[8] = requant[3 * c + 1], p[9] = requant[3 * c + 2];
-                    const int32_t *g = (const int32_t *)(const void *)(ring + l * ring_size);
-                    int8_t *out = out_image + oy * out_w * channels + c;
-                    if (stride_w == 1) {
-                        mcu_dw3x3_row_s1(g, out, out_w, channels, p, act_min, act_max);
-                    } else {
-                        mcu_dw3x3_row_s2(g, out, out_w, channels, p, act_min, act_max);
-                    }
+                    row((const int32_t *)(const void *)(ring + l * ring_size), out + l, out_w,
+                        pairs[l] + 2 * s, params + 4 * (c0 + l));
                 }
             }
             c0 += group;

@@ -2,8 +2,11 @@
  * mcu_dwconv2d_ch4_s8: int8 depthwise 2-D convolution with depth multiplier 1, four
  * channels at a time: one word of input and one of filter per tap, unpacked by SXTB16 /
  * SXTAB16 (input offset added on the way), then SMLABB / SMLATT into four per-channel
- * accumulators. Any filter size, stride, dilation and padding; the compiler unrolls the
- * taps when filter_h / filter_w are constants at the call (per-layer inline wrapper).
+ * accumulators. Any filter size, stride, dilation and padding. For a 3x3 filter (dilation
+ * 1) the compiler also passes `wide`, the weights pre-extended to int16 (per group of four
+ * channels and tap the words (w0,w2) (w1,w3)): output pixels whose window lies inside the
+ * image then take an unrolled path (mcu_dwconv2d_ch4_3x3_pixel); border pixels and the last
+ * channels % 4 the general loops. wide = 0 otherwise.
  *
  * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
  * Preconditions: depth multiplier 1 (out_c == in_c); filter 1HWO; bias has out_c entries,
@@ -26,15 +29,59 @@ MCU_INLINE int8_t mcu_dw_output_s8(int32_t acc, const int32_t *requant, int32_t 
     return (int8_t)mcu_clamp_s8(mcu_requant_bounded(acc, rq[0], rq[1], rq[2]), act_min, act_max);
 }
 
+/* One output pixel whose 3x3 window lies wholly inside the image (dilation 1), all full
+ * groups of four channels: the nine taps unrolled, weights pre-extended to int16 (per group
+ * and tap the words (w0,w2) (w1,w3), one LDRD), 8 instructions per tap and group. */
+MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_pixel(
+    const int8_t *window, int8_t *out, const int32_t *wide, const int32_t *bias,
+    const int32_t *requant, int32_t in_w, int32_t channels, int32_t input_offset,
+    int32_t act_min, int32_t act_max)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int32_t row = in_w * channels;
+    for (int32_t c = 0; c + 4 <= channels; c += 4, wide += 18) {
+        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+        const int8_t *p = window + c;
+#define MCU_DW_TAP(t, offset)                                                          \
+        do {                                                                           \
+            const int32_t x = mcu_load_s8x4(p + (offset));                             \
+            const int32_t x02 = mcu_sxtab16(offset2, x), x13 = mcu_sxtab16_ror8(offset2, x); \
+            int32_t lo, hi;                                                            \
+            mcu_load_word_pair(wide + 2 * (t), &lo, &hi);                              \
+            a0 = mcu_smlabb(x02, lo, a0);                                              \
+            a2 = mcu_smlatt(x02, lo, a2);                                              \
+            a1 = mcu_smlabb(x13, hi, a1);                                              \
+            a3 = mcu_smlatt(x13, hi, a3);                                              \
+        } while (0)
+        MCU_DW_TAP(0, 0);
+        MCU_DW_TAP(1, channels);
+        MCU_DW_TAP(2, 2 * channels);
+        MCU_DW_TAP(3, row);
+        MCU_DW_TAP(4, row + channels);
+        MCU_DW_TAP(5, row + 2 * channels);
+        MCU_DW_TAP(6, 2 * row);
+        MCU_DW_TAP(7, 2 * row + channels);
+        MCU_DW_TAP(8, 2 * row + 2 * channels);
+#undef MCU_DW_TAP
+        out[c] = mcu_dw_output_s8(a0, requant, c, act_min, act_max);
+        out[c + 1] = mcu_dw_output_s8(a1, requant, c + 1, act_min, act_max);
+        out[c + 2] = mcu_dw_output_s8(a2, requant, c + 2, act_min, act_max);
+        out[c + 3] = mcu_dw_output_s8(a3, requant, c + 3, act_min, act_max);
+    }
+}
+
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
-    int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
+    const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
+    int32_t channels, int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
     int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
     int32_t pad_top, int32_t pad_left,
     int32_t input_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
+    /* the unrolled 3x3 path (wide != 0 only for 3x3 filters with dilation 1) */
+    const int32_t fast = wide != 0 && filter_h == 3 && filter_w == 3 && dilation_h == 1
+                         && dilation_w == 1;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * channels;
         for (int32_t oy = 0; oy < out_h; ++oy) {
@@ -49,7 +96,12 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                 /* index of tap (0, 0), which may lie in the padding: only valid taps are read */
                 const int32_t origin = (in_y0 * in_w + in_x0) * channels;
                 int32_t c = 0;
-                for (int32_t groups = channels >> 2; groups > 0; --groups, c += 4) {
+                if (fast && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
+                    mcu_dwconv2d_ch4_3x3_pixel(image + origin, output, wide, bias, requant, in_w,
+                                               channels, input_offset, act_min, act_max);
+                    c = channels & ~3;
+                }
+                for (int32_t groups = (channels - c) >> 2; groups > 0; --groups, c += 4) {
                     int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
                     for (int32_t fy = fy0; fy < fy1; ++fy) {
                         const int32_t in_row = origin + dilation_h * fy * in_w * channels + c;
@@ -89,13 +141,13 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
 /* Out-of-line entry point; generated code may instead inline the body per layer. */
 MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_dwconv2d_ch4_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
-    int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
+    const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
+    int32_t channels, int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
     int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
     int32_t pad_top, int32_t pad_left,
     int32_t input_offset, int32_t act_min, int32_t act_max)
 {
-    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, batches, in_h, in_w, channels,
+    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, wide, batches, in_h, in_w, channels,
                              out_h, out_w, filter_h, filter_w, stride_h, stride_w, dilation_h,
                              dilation_w, pad_top, pad_left, input_offset, act_min, act_max);
 }

@@ -12,7 +12,7 @@ import numpy as np
 from mcugen import __version__
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.ops.dwconv2d_3x3 import runs_in_place, wide_lanes
+from mcugen.ops.dwconv2d_3x3 import wide_lanes
 from mcugen.paths import RUNTIME_C, TEMPLATES
 from mcugen.planner import Plan
 from mcugen.planner.patches import GEOMETRY
@@ -133,8 +133,9 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         args = None
         if index not in plan.inplace and wide_lanes(lowered):
             args = {"lanes": wide_lanes(lowered)}  # arena._scratch gave it room for them
-        elif index in plan.inplace and not runs_in_place(lowered):
-            # the in-place kernel takes the portable layout and args
+        elif index in plan.inplace and "inplace_lowered" in op.params:
+            lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
+        elif index in plan.inplace:  # the in-place kernel takes the portable layout and args
             lowered = spec_for(op).lower(graph, op)
             template_name, kernel = INPLACE_VARIANT[op.kind]
         scratch = f"arena + {plan.scratch[index][0]}" if index in plan.scratch else "0"

@@ -11,7 +11,7 @@ from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output
                                require_activation_scale, require_const, require_int8_activation,
                                require_quant, tensor_in)
 from mcugen.ops.fast_requant import fast_requant_table
-from mcugen.ops.dwconv2d_3x3 import lower_3x3
+from mcugen.ops.dwconv2d_3x3 import lower_3x3, runs_in_place
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -114,6 +114,45 @@ def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> 
     return ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
 
 
+# An out-of-place depthwise 3x3 layer takes the plane kernel (mcu_dwconv2d_3x3_s8) from
+# this many output pixels (stride 1 / stride 2) and the 4-channel kernel below: the plane
+# kernel's per-row and per-channel work does not pay on small images. Measured on M7, RELU6,
+# SAME, instructions per MAC plane vs 4-channel (bench/kernels.md): s1 48x48x8 2.72 / 4.37,
+# 24x24x32 2.96 / 4.17, 12x12x64 3.83 / 4.60, 25x5x64 4.83 / 4.78, 6x6x128 5.12 / 4.79;
+# s2 48x48x16 4.06 / 4.45, 24x24x32 4.57 / 4.43, 6x6x128 9.13 / 5.10. In place the plane
+# kernel is used whatever the size (it needs no one-channel temporary; render.py).
+PLANE_MIN_PIXELS = {1: 144, 2: 400}
+
+
+def prefers_plane(args: dict) -> bool:
+    """Whether an out-of-place depthwise layer takes the plane kernel (if it accepts it)."""
+    stride = max(args["stride_h"], args["stride_w"])
+    return args["out_h"] * args["out_w"] >= PLANE_MIN_PIXELS.get(stride, 1 << 30)
+
+
+def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
+    """The plane kernel for a depthwise layer the planner runs in place, when it can: it
+    writes over its own input without the planner's one-channel temporary."""
+    portable = _lower(graph, op, depthwise=True)
+    args = portable.args
+    if args["depth_multiplier"] != 1 or args["in_c"] == 1:
+        return None
+    filt = next(c for c in portable.consts if c.role == "filter").values
+    requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
+    plane = lower_3x3(portable, requant) if requant is not None else None
+    return plane if runs_in_place(plane) else None
+
+
+def widen_depthwise_3x3(filt: np.ndarray) -> np.ndarray:
+    """3x3 depthwise weights (1, 3, 3, C) for mcu_dwconv2d_ch4_3x3_pixel: per full group of
+    four channels and tap, int16 pairs packed in int32 words: (w0, w2), (w1, w3)."""
+    channels = filt.shape[3] // 4 * 4
+    taps = filt.reshape(9, -1)[:, :channels].astype(np.int32)  # [tap][channel]
+    groups = taps.reshape(9, channels // 4, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]
+    halves = groups.reshape(-1, 2)
+    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+
+
 def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
     """The (multiplier, c, right) table of the SIMD kernels' short requantization, or None
     where it is not provably exact for this layer (mcugen/ops/fast_requant.py)."""
@@ -169,10 +208,14 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
         if requant is None:
             return None
-        plane = lower_3x3(portable, requant)  # 3x3 stride 1/2: one channel at a time
-        if plane is not None:
-            return plane
+        if prefers_plane(args):
+            plane = lower_3x3(portable, requant)  # 3x3: one channel at a time
+            if plane is not None:
+                return plane
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
+        if (args["filter_h"] == args["filter_w"] == 3 and args["dilation_h"] == 1
+                and args["dilation_w"] == 1 and args["out_c"] >= 4):
+            new_consts += (ConstArray("wide", "int32_t", widen_depthwise_3x3(filt)),)
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
                        function="mcu_dwconv2d_ch4_s8")
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
@@ -219,5 +262,6 @@ register(OpSpec(
     macs=lambda g, o: _macs(g, o, depthwise=True),
     template="dwconv2d",
     scratch_bytes=lambda g, o: o.params["lowered"].scratch_bytes if "lowered" in o.params else 0,
-    extra={"simd": lambda g, o, lowered, wide: _simd(g, o, lowered, True, wide)},
+    extra={"simd": lambda g, o, lowered, wide: _simd(g, o, lowered, True, wide),
+           "simd_in_place": lambda g, o: depthwise_in_place(g, o)},
 ))

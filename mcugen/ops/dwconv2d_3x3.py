@@ -40,8 +40,11 @@ def lower_3x3(portable: Lowered, requant: np.ndarray) -> Lowered | None:
     # the input offset folded into the bias: a padded tap holds the zero point and adds 0
     folded = consts["bias"].values.astype(np.int64).reshape(-1) + int(args["input_offset"]) * rows.sum(axis=1)
     folded = ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
-    new_consts = (consts["filter"], ConstArray("bias", "int32_t", folded),
-                  ConstArray("requant", "int32_t", requant))
+    # per channel (2 bias, multiplier, c, right): the kernel doubles the weights too, so the
+    # accumulator comes out doubled as the short requantization wants it (wrapping alike)
+    doubled = ((2 * folded.astype(np.int64) + 2**31) % 2**32 - 2**31).astype(np.int32)
+    params = np.column_stack([doubled, requant.reshape(-1, 3)]).astype(np.int32).reshape(-1)
+    new_consts = (consts["filter"], ConstArray("params", "int32_t", params))
     # one ring (lanes 1) by default: in place and inside patch stages, where scratch counts
     return replace(portable, args=dict(args, pad_value=-int(args["input_offset"]), lanes=1),
                    consts=new_consts, kernel=FUNCTION + ".h", function=FUNCTION,

@@ -236,6 +236,9 @@ def _wrap(kind: str, check, lower, template: str, macs=None) -> None:
         simd = extra["simd"]
         extra["simd"] = lambda graph, op, lowered, wide: (
             None if is_int16(graph, op) else simd(graph, op, lowered, wide))
+    if "simd_in_place" in extra:
+        in_place = extra["simd_in_place"]
+        extra["simd_in_place"] = lambda graph, op: None if is_int16(graph, op) else in_place(graph, op)
     register(replace(original, check=pick(check, original.check), lower=pick(lower, original.lower),
                      macs=pick(macs, original.macs) if macs else original.macs,
                      template=template, extra=extra))

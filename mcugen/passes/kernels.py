@@ -2,7 +2,9 @@
 
 An op offers one through OpSpec.extra["simd"](graph, op, portable, wide_weights) -> Lowered
 | None (None: the portable kernel stays, e.g. a depth multiplier the SIMD kernel does not
-cover). wide_weights lets a kernel store weights pre-extended to int16 where that is faster
+cover); OpSpec.extra["simd_in_place"](graph, op) -> Lowered | None the SIMD kernel that runs
+the op over its own input when the planner chooses so (op.params["inplace_lowered"]; without
+it the portable in-place kernel does). wide_weights lets a kernel store weights pre-extended to int16 where that is faster
 (more flash; the compiler retries without when the model would not fit the board).
 """
 from __future__ import annotations
@@ -35,5 +37,10 @@ def select_kernels(graph: Graph, kernels: str, wide_weights: bool = True) -> Gra
         lowered = op.params.get("lowered")
         simd = (specialize(graph, op, lowered, wide_weights)
                 if specialize and lowered is not None else None)
-        ops.append(op if simd is None else replace(op, params={**op.params, "lowered": simd}))
+        params = dict(op.params) if simd is None else {**op.params, "lowered": simd}
+        in_place = spec_for(op).extra.get("simd_in_place")
+        variant = in_place(graph, op) if in_place and lowered is not None else None
+        if variant is not None:  # what runs the op if the planner puts it over its input
+            params["inplace_lowered"] = variant
+        ops.append(op if params == op.params else replace(op, params=params))
     return replace(graph, ops=tuple(ops))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.ops.dwconv2d_3x3 import runs_in_place, wide_scratch_bytes
+from mcugen.ops.dwconv2d_3x3 import wide_scratch_bytes
 from mcugen.planner.access import inplace_depthwise, overlap_delta
 
 ALIGNMENT = 16
@@ -49,6 +49,7 @@ class Tricks:
 
     inplace: bool = True  # depthwise conv over its own input
     overlap: bool = True  # output over the consumed part of an input
+    inplace_only: frozenset | None = None  # if set, in place only these ops
 
 
 NO_TRICKS = Tricks(inplace=False, overlap=False)
@@ -294,7 +295,9 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset) -> dict:
         lowered = op.params.get("lowered")
         if index not in inplace:
             size = max(size, wide_scratch_bytes(lowered))  # the plane kernel's four rings
-        elif not runs_in_place(lowered):
+        elif "inplace_lowered" in op.params:  # the SIMD kernel that runs it in place
+            size = op.params["inplace_lowered"].scratch_bytes
+        else:  # the portable in-place kernel's temporary
             y = graph.tensors[op.outputs[0]]
             size = max(size, y.shape[1] * y.shape[2])  # one output channel
         if size > 0:
@@ -306,6 +309,8 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
                exhaustive: bool = False) -> Plan:
     """Arena offsets for the ops run in `order` with the given tricks."""
     inplace = _inplace_candidates(graph, order) if tricks.inplace else frozenset()
+    if tricks.inplace_only is not None:
+        inplace &= tricks.inplace_only
     scratch_sizes = _scratch(graph, order, inplace)
     buffers = _buffers(graph, order, scratch_sizes)
     root = _roots(graph)
@@ -372,13 +377,26 @@ MEMORY_MODES = ("auto", "none", "all")
 PATCH_MODES = ("auto", "off", "min")
 
 
+def _fewest_inplace(graph: Graph, plan: Plan) -> Plan:
+    """The plan with in-place depthwise only where it holds the peak down: each in-place op
+    is tried out of place (same execution order) and stays out where the arena does not
+    grow, since the out-of-place kernels are the faster ones."""
+    kept = set(plan.inplace)
+    for index in sorted(plan.inplace):
+        trial = plan_order(graph, plan.order, Tricks(inplace_only=frozenset(kept - {index})))
+        if trial.arena_bytes <= plan.arena_bytes:
+            kept.discard(index)
+            plan = trial
+    return plan
+
+
 def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: int | None = None,
                 max_extra_macs: float = 0.20, total_macs: int | None = None) -> Plan:
     """The smallest arena over the execution orders tried, with the tricks of `mode`.
 
     mode none: layer by layer; all: in-place depthwise and overlap wherever they are legal;
     auto: overlap where it lowers the peak, in-place depthwise (a slower kernel) only where
-    it lowers it further.
+    it lowers it further, and only for the ops that hold the peak down.
     patches off: never; min: the split and grid with the smallest peak within
     max_extra_macs (a fraction of total_macs); auto: only when the plan exceeds `budget`,
     then the fewest extra MACs that fit it. Plan.peaks records every figure computed.
@@ -404,6 +422,7 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
             for candidate in (overlap, tricked):
                 if candidate.arena_bytes < best.arena_bytes:
                     best = candidate
+            best = _fewest_inplace(graph, best)
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
     if wanted:
         macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import mcugen
+from mcugen.ops import conv2d
 from mcugen.ops.dwconv2d_3x3 import inplace_safe
 from tests.builder import ModelBuilder
 from tests.helpers import assert_bit_exact
@@ -16,6 +17,13 @@ from tests.ops.models import conv_layer, input_act, view_layer
 from tests.ops.test_simd_depthwise_conv2d import depthwise_keeping_input
 
 CALL = "mcu_dwconv2d_3x3_s8("
+
+
+@pytest.fixture(autouse=True)
+def plane_kernel_for_every_size(monkeypatch):
+    """Out of place the compiler gives small images to the four-channel kernel
+    (conv2d.prefers_plane); these tests want the plane kernel on every shape it accepts."""
+    monkeypatch.setattr(conv2d, "prefers_plane", lambda args: True)
 
 # id: (input NHWC, stride, padding, activation)
 CASES = {
@@ -139,3 +147,19 @@ def test_patch_stages_bit_exact():
     else:
         raise AssertionError("no seed put both depthwise layers on the plane kernel in a patch stage")
     assert_bit_exact(model, count=6, seed=3, kernels="simd", patches="min")
+
+
+def test_layer_row_function_emitted_with_its_constants():
+    """The generated model defines the layer's row function once, with its channel count,
+    horizontal stride and activation bounds as constants, and passes it to the kernel (also
+    from every patch of a patch stage)."""
+    model = _seeded(lambda rng: depthwise_keeping_input(
+        rng, (1, 24, 20, 12), kernel=(3, 3), stride=(2, 2), padding="SAME", activation="RELU",
+        per_channel=True), 100)
+    compiled = mcugen.compile(model, kernels="simd")
+    text = compiled.files[f"{compiled.prefix}.c"]
+    op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
+    args = op.params["lowered"].args
+    symbol = f"{compiled.prefix}_layer{op.index}_row"
+    assert text.count(f"MCU_DWCONV2D_3X3_LAYER({symbol}, 12, 2, {args['act_min']}, 127)") == 1
+    assert f"{CALL}{symbol}, " in text

@@ -1,5 +1,6 @@
-"""SIMD DEPTHWISE_CONV_2D (mcu_dwconv2d_ch4_s8: four channels per word, SMLABB/SMLATT),
-bit-exact with TFLM over 3x3 / 5x5 / odd kernels, stride 1 and 2, dilation, SAME padding
+"""SIMD DEPTHWISE_CONV_2D (mcu_dwconv2d_ch4_s8: four channels per word, SMLABB/SMLATT, an
+unrolled 3x3 path with int16 weights for windows inside the image), bit-exact with TFLM
+over 3x3 / 5x5 / odd kernels, stride 1 and 2, dilation, SAME padding
 on every border, channel counts with and without the scalar tail (c % 4), per-tensor and
 per-channel weights. The host build runs the plain-C models of the DSP instructions.
 
@@ -17,7 +18,7 @@ PC, PT = True, False
 
 # id: (input NHWC, kernel, stride, dilation, padding, activation, per_channel)
 CASES = {
-    "3x3_s1_same_12x12x8":      ((1, 12, 12, 8), (3, 3), (1, 1), (1, 1), "SAME", "RELU6", PC),
+    "3x3_s1_same_11x11x8":      ((1, 11, 11, 8), (3, 3), (1, 1), (1, 1), "SAME", "RELU6", PC),
     "3x3_s2_valid_13x13x16_pt": ((1, 13, 13, 16), (3, 3), (2, 2), (1, 1), "VALID", "RELU", PT),
     "3x3_s2_same_even_8x8x12":  ((1, 8, 8, 12), (3, 3), (2, 2), (1, 1), "SAME", "NONE", PC),
     "3x3_s1_same_c7_tail3":     ((1, 5, 6, 7), (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC),
@@ -48,8 +49,12 @@ def test_simd_depthwise_bit_exact(case):
                                     padding=padding, activation=activation, per_channel=per_channel)
     compiled = assert_bit_exact(model, count=8, seed=3, kernels="simd")
     text = compiled.files[f"{compiled.prefix}.c"]
-    # 3x3 stride 1 / 2 layers go to the plane kernel (tests/ops/test_simd_depthwise_3x3.py)
-    assert "mcu_dwconv2d_ch4_s8(" in text or "mcu_dwconv2d_3x3_s8(" in text
+    # these images are below PLANE_MIN_PIXELS: the 4-channel kernel, with its unrolled path
+    # (int16 weights) for 3x3 windows inside the image when there is a group of 4 channels
+    # (large stride-1 3x3 layers: tests/ops/test_simd_depthwise_3x3.py)
+    assert "mcu_dwconv2d_ch4_s8(" in text
+    unrolled = kernel == (3, 3) and dilation == (1, 1) and in_shape[3] >= 4
+    assert ("_op0_wide," in text) == unrolled
 
 
 def test_depth_multiplier_2_keeps_the_portable_kernel():
