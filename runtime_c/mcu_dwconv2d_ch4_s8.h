@@ -138,18 +138,32 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     }
 }
 
-/* Out-of-line entry point; generated code may instead inline the body per layer. */
+/* Out-of-line entry point, any filter (no unrolled path). A separate entry rather than a
+ * null `wide`: GCC 12 propagates the null into the unrolled path's clone even though the
+ * call is dead and then fails -Warray-bounds on it. */
 MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_dwconv2d_ch4_s8(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
-    const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
+    const int32_t *requant, int32_t batches, int32_t in_h, int32_t in_w,
     int32_t channels, int32_t out_h, int32_t out_w, int32_t filter_h, int32_t filter_w,
     int32_t stride_h, int32_t stride_w, int32_t dilation_h, int32_t dilation_w,
     int32_t pad_top, int32_t pad_left,
     int32_t input_offset, int32_t act_min, int32_t act_max)
 {
-    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, wide, batches, in_h, in_w, channels,
+    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, 0, batches, in_h, in_w, channels,
                              out_h, out_w, filter_h, filter_w, stride_h, stride_w, dilation_h,
                              dilation_w, pad_top, pad_left, input_offset, act_min, act_max);
+}
+
+/* Out-of-line entry point for 3x3 filters with dilation 1 and the int16 weights `wide`. */
+MCU_NO_PRESCHEDULE MCU_KERNEL void mcu_dwconv2d_ch4_3x3_s8(
+    const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
+    const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
+    int32_t channels, int32_t out_h, int32_t out_w, int32_t stride_h, int32_t stride_w,
+    int32_t pad_top, int32_t pad_left, int32_t input_offset, int32_t act_min, int32_t act_max)
+{
+    mcu_dwconv2d_ch4_s8_body(input, output, filter, bias, requant, wide, batches, in_h, in_w, channels,
+                             out_h, out_w, 3, 3, stride_h, stride_w, 1, 1, pad_top, pad_left,
+                             input_offset, act_min, act_max);
 }
 
 #endif /* MCU_DWCONV2D_CH4_S8_H */
