@@ -123,10 +123,17 @@ class CompiledModel:
 
 
 def _wide_weights_bytes(plan: Plan) -> int:
-    """Flash the int16 pre-extended weights add over int8 ones (half their size)."""
-    return sum(c.values.size * 2 for i in plan.code_ops
-               for c in plan.graph.ops[i].params["lowered"].consts
-               if c.role == "filter" and plan.graph.ops[i].params["lowered"].args.get("wide_weights"))
+    """Flash the SIMD kernels' int16 weights add: half of a filter stored pre-extended in
+    place of the int8 one, all of an int16 copy kept beside it (role "wide")."""
+    total = 0
+    for i in plan.code_ops:
+        lowered = plan.graph.ops[i].params["lowered"]
+        for c in lowered.consts:
+            if c.role == "filter" and lowered.args.get("wide_weights"):
+                total += c.values.size * 2
+            elif c.role == "wide":
+                total += c.values.size * 4
+    return total
 
 
 def _const_bytes(plan: Plan) -> int:

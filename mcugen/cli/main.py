@@ -65,8 +65,8 @@ def cmd_compile(args) -> int:
           f"({_pct(s.flash_bytes, board.flash_bytes)}): weights {s.weights_bytes:,} "
           f"+ code ~{s.code_bytes_estimate:,} (estimate)")
     if s.wide_weights_bytes:
-        print(f"             of the weights, {s.wide_weights_bytes:,} bytes are 1x1 weights stored "
-              f"twice as wide (int16) for speed; dropped when the model would not fit")
+        print(f"             of the weights, {s.wide_weights_bytes:,} bytes are int16 weights for the "
+              f"SIMD kernels' speed (left out when the model would not fit)")
     print(f"  memory     {', '.join(f'{name} {value:,}' for name, value in s.peaks.items())} bytes")
     if s.patches:
         print(f"  patches    {s.patches}, +{s.extra_macs:,} MACs ({_pct(s.extra_macs, s.macs)})"

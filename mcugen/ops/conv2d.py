@@ -213,8 +213,8 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
             if plane is not None:
                 return plane
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
-        if (args["filter_h"] == args["filter_w"] == 3 and args["dilation_h"] == 1
-                and args["dilation_w"] == 1 and args["out_c"] >= 4):
+        if (wide_weights and args["filter_h"] == args["filter_w"] == 3
+                and args["dilation_h"] == 1 and args["dilation_w"] == 1 and args["out_c"] >= 4):
             new_consts += (ConstArray("wide", "int32_t", widen_depthwise_3x3(filt)),)
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
                        function="mcu_dwconv2d_ch4_s8")

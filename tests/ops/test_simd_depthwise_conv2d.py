@@ -76,3 +76,13 @@ def test_one_input_channel_runs_as_im2col_conv(depth_multiplier, kernel, stride,
                                     depth_multiplier=depth_multiplier, activation="RELU")
     compiled = assert_bit_exact(model, count=8, seed=3, kernels="simd")
     assert "mcu_conv2d_im2col_s8(" in compiled.files[f"{compiled.prefix}.c"]
+
+
+def test_int8_weights_only_keep_the_general_loops():
+    """wide_weights=False (or a board whose flash is short): no int16 copy of the 3x3 weights,
+    the general loops run every pixel, still bit-exact."""
+    rng = np.random.default_rng(2200)
+    model = depthwise_keeping_input(rng, (1, 6, 6, 8), kernel=(3, 3), padding="SAME")
+    compiled = assert_bit_exact(model, count=4, seed=3, kernels="simd", wide_weights=False)
+    assert "mcu_dwconv2d_ch4_s8(" in compiled.files[f"{compiled.prefix}.c"]
+    assert compiled.summary.wide_weights_bytes == 0
