@@ -104,7 +104,7 @@ def bench_model(path: Path, work: Path) -> dict:
 def memory_columns(path: Path, work: Path, inputs, sizes, host, summary) -> dict:
     """Peak SRAM layer by layer, with in-place + overlap, and with patches (smallest peak
     within +20 % MACs); the patched build is run on the M7 too (same bytes, instructions)."""
-    patched = mcugen.compile(path, board=BOARDS["m7"], patches="min", memory="all")
+    patched = mcugen.compile(path, board=BOARDS["m7"], patches="min")
     peaks = patched.summary.peaks
     columns = dict(peak_plain=peaks["layer by layer"], peak_tricks=peaks.get("in place + overlap"),
                    peak_patches=peaks.get("patches"), patches=patched.summary.patches)

@@ -423,6 +423,8 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
                 if candidate.arena_bytes < best.arena_bytes:
                     best = candidate
             best = _fewest_inplace(graph, best)
+            if best is not plain:  # in place where it matters can beat in place everywhere
+                peaks["in place + overlap"] = min(peaks["in place + overlap"], best.arena_bytes)
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
     if wanted:
         macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)
