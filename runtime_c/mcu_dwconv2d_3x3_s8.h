@@ -44,28 +44,6 @@ MCU_INLINE int32_t mcu_dwconv2d_3x3_s8_buffer_size(int32_t out_w, int32_t stride
     return lanes * 3 * MCU_DW3X3_ROW_LEN(out_w, stride_w) * (int32_t)sizeof(int16_t);
 }
 
-/* SMLABT: acc + lo(a) * hi(b), wrapping. */
-MCU_INLINE int32_t mcu_dw3x3_smlabt(int32_t a, int32_t b, int32_t acc)
-{
-#if MCU_SIMD_DSP
-    return __smlabt(a, b, acc);
-#else
-    return (int32_t)((uint32_t)acc
-                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 1)));
-#endif
-}
-
-/* SMLATB: acc + hi(a) * lo(b), wrapping. */
-MCU_INLINE int32_t mcu_dw3x3_smlatb(int32_t a, int32_t b, int32_t acc)
-{
-#if MCU_SIMD_DSP
-    return __smlatb(a, b, acc);
-#else
-    return (int32_t)((uint32_t)acc
-                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 1) * mcu_lane_s16((uint32_t)b, 0)));
-#endif
-}
-
 /* One word of the ring, which is 4-byte aligned (lets the compiler pair loads as LDRD). */
 MCU_INLINE int32_t mcu_dw3x3_load(const int32_t *p)
 {
@@ -76,41 +54,6 @@ MCU_INLINE int32_t mcu_dw3x3_load(const int32_t *p)
     memcpy(&v, p, sizeof v);
 #endif
     return v;
-}
-
-/* PKHBT a, b, LSL #16 and PKHTB a, b, ASR #16 as one instruction each (GCC 12 does not
- * match mcu_pkhbt / mcu_pkhtb here and emits two or three). */
-MCU_INLINE int32_t mcu_dw3x3_pkhbt(int32_t a, int32_t b)
-{
-#if MCU_SIMD_DSP && defined(__GNUC__)
-    int32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-#else
-    return mcu_pkhbt(a, b);
-#endif
-}
-
-MCU_INLINE int32_t mcu_dw3x3_pkhtb(int32_t a, int32_t b)
-{
-#if MCU_SIMD_DSP && defined(__GNUC__)
-    int32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-#else
-    return mcu_pkhtb(a, b);
-#endif
-}
-
-/* SMLABB: acc + lo(a) * lo(b), wrapping. */
-MCU_INLINE int32_t mcu_dw3x3_smlabb(int32_t a, int32_t b, int32_t acc)
-{
-#if MCU_SIMD_DSP
-    return __smlabb(a, b, acc);
-#else
-    return (int32_t)((uint32_t)acc
-                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 0)));
-#endif
 }
 
 /* Requantized output byte from the doubled accumulator acc2 = 2 acc (the weights and bias are
@@ -215,17 +158,17 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
         const int32_t x0 = mcu_dw3x3_load(g), x1 = mcu_dw3x3_load(g + 1), x2 = mcu_dw3x3_load(g + 2);
         const int32_t y0 = mcu_dw3x3_load(g + 3), y1 = mcu_dw3x3_load(g + 4), y2 = mcu_dw3x3_load(g + 5);
         int32_t acc0 = q[0];
-        int32_t acc1 = mcu_dw3x3_smlatb(x0, a0, acc0);
+        int32_t acc1 = mcu_smlatb(x0, a0, acc0);
         acc0 = mcu_smlad(x0, a0, acc0);
         acc0 = mcu_smlad(x1, a1, acc0);
-        acc1 = mcu_dw3x3_smlatb(x1, a1, acc1);
+        acc1 = mcu_smlatb(x1, a1, acc1);
         acc0 = mcu_smlad(x2, a2, acc0);
-        acc1 = mcu_dw3x3_smlatb(x2, a2, acc1);
-        acc0 = mcu_dw3x3_smlabt(y0, b0, acc0);
+        acc1 = mcu_smlatb(x2, a2, acc1);
+        acc0 = mcu_smlabt(y0, b0, acc0);
         acc1 = mcu_smlad(y0, b0, acc1);
-        acc0 = mcu_dw3x3_smlabt(y1, b1, acc0);
+        acc0 = mcu_smlabt(y1, b1, acc0);
         acc1 = mcu_smlad(y1, b1, acc1);
-        acc0 = mcu_dw3x3_smlabt(y2, b2, acc0);
+        acc0 = mcu_smlabt(y2, b2, acc0);
         acc1 = mcu_smlad(y2, b2, acc1);
         out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
         out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
@@ -235,9 +178,9 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
         int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
         acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
         acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
-        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
-        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
-        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
+        acc = mcu_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
+        acc = mcu_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
+        acc = mcu_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
         out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
     }
 }
@@ -249,7 +192,7 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
                                  int32_t act_max)
 {
     const int32_t a0 = w[0], a1 = w[2], a2 = w[4], b2 = w[5];
-    const int32_t w2 = mcu_dw3x3_pkhtb(w[3], w[1]);
+    const int32_t w2 = mcu_pkhtb(w[3], w[1]);
     const int32_t *const end = g + 3 * out_w;
 #if MCU_DW3X3_ASM
     if (g != end) {
@@ -294,9 +237,9 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
         int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
         acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
         acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
-        acc = mcu_dw3x3_smlabb(mcu_dw3x3_load(g + 3), w2, acc);
-        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 4), w2, acc);
-        acc = mcu_dw3x3_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
+        acc = mcu_smlabb(mcu_dw3x3_load(g + 3), w2, acc);
+        acc = mcu_smlabt(mcu_dw3x3_load(g + 4), w2, acc);
+        acc = mcu_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
         out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
     }
 #endif
@@ -329,7 +272,7 @@ MCU_NOINLINE void mcu_dw3x3_expand(int16_t *ring, int32_t slot, const int8_t *sr
         src += channels, dst += 6, ++x;
     }
     for (; x + 2 <= last; x += 2, src += 2 * channels, dst += 6) {
-        mcu_store_s16x2(dst, mcu_dw3x3_pkhbt(src[0], src[channels]));
+        mcu_store_s16x2(dst, mcu_pkhbt(src[0], src[channels]));
     }
     if (x < last) {
         mcu_store_s16(dst, src[0]);
@@ -356,7 +299,7 @@ MCU_NOINLINE void mcu_dw3x3_expand4(int16_t *ring, int32_t ring_size, int32_t sl
     int32_t k = (x >> 1) * 3;
     for (const int32_t k_end = k + ((last - x) >> 1) * 3; k != k_end; k += 3, src += 2 * channels) {
         const int32_t b = mcu_load_s8x4(src + channels), a = mcu_load_s8x4(src);
-        const int32_t lo = mcu_dw3x3_pkhbt(a, b), hi = mcu_dw3x3_pkhtb(b, a);
+        const int32_t lo = mcu_pkhbt(a, b), hi = mcu_pkhtb(b, a);
         mcu_store_s16x2((int16_t *)(void *)(d0 + k), mcu_sxtb16(lo));
         mcu_store_s16x2((int16_t *)(void *)(d1 + k), mcu_sxtb16_ror8(lo));
         mcu_store_s16x2((int16_t *)(void *)(d2 + k), mcu_sxtb16(hi));

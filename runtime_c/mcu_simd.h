@@ -232,16 +232,51 @@ MCU_INLINE int32_t mcu_smlatt(int32_t a, int32_t b, int32_t acc)
 #endif
 }
 
-/* PKHBT a, b, LSL #16: lo(a) | lo(b) << 16. Plain C: compilers emit PKHBT for it. */
-MCU_INLINE int32_t mcu_pkhbt(int32_t a, int32_t b)
+/* SMLABT: acc + lo(a) * hi(b), wrapping. */
+MCU_INLINE int32_t mcu_smlabt(int32_t a, int32_t b, int32_t acc)
 {
-    return (int32_t)(((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16));
+#if MCU_SIMD_DSP
+    return __smlabt(a, b, acc);
+#else
+    return (int32_t)((uint32_t)acc
+                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 0) * mcu_lane_s16((uint32_t)b, 1)));
+#endif
 }
 
-/* PKHTB a, b, ASR #16: hi(a) << 16 | hi(b). */
+/* SMLATB: acc + hi(a) * lo(b), wrapping. */
+MCU_INLINE int32_t mcu_smlatb(int32_t a, int32_t b, int32_t acc)
+{
+#if MCU_SIMD_DSP
+    return __smlatb(a, b, acc);
+#else
+    return (int32_t)((uint32_t)acc
+                     + (uint32_t)(mcu_lane_s16((uint32_t)a, 1) * mcu_lane_s16((uint32_t)b, 0)));
+#endif
+}
+
+/* PKHBT a, b, LSL #16: lo(a) | lo(b) << 16, one instruction (GCC 12 does not always match
+ * the C form and then emits two or three). */
+MCU_INLINE int32_t mcu_pkhbt(int32_t a, int32_t b)
+{
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16));
+#endif
+}
+
+/* PKHTB a, b, ASR #16: hi(a) << 16 | hi(b), one instruction. */
 MCU_INLINE int32_t mcu_pkhtb(int32_t a, int32_t b)
 {
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
     return (int32_t)(((uint32_t)a & 0xFFFF0000u) | ((uint32_t)b >> 16));
+#endif
 }
 
 /* SMMULR: (a * b + 2^31) >> 32, the rounded high word of the 64-bit product. */

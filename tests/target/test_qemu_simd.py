@@ -32,7 +32,7 @@ pytestmark = [
 ]
 
 OPERANDS = 512  # triples (a, b, c) of random words
-RESULTS = 15  # int32 results per triple
+RESULTS = 17  # int32 results per triple
 
 CHECK_C = r"""
 #include <stdint.h>
@@ -70,6 +70,8 @@ int simdcheck_invoke(const int8_t *input0, int8_t *output0)
             r[12] = mcu_requant_bounded(w[0] >> 2, (int32_t)(0x40000000u | ((uint32_t)w[1] >> 2)), c, right);
         }
         mcu_load_word_pair(w + 1, &r[13], &r[14]); /* LDRD */
+        r[15] = mcu_smlabt(w[0], w[1], w[2]);
+        r[16] = mcu_smlatb(w[0], w[1], w[2]);
         memcpy(output0 + 4 * %(results)d * i, r, sizeof r);
     }
     return 0;
