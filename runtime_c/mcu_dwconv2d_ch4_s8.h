@@ -5,8 +5,9 @@
  * accumulators. Any filter size, stride, dilation and padding. For a 3x3 filter (dilation
  * 1) the compiler also passes `wide`, the weights pre-extended to int16 (per group of four
  * channels and tap the words (w0,w2) (w1,w3)): output pixels whose window lies inside the
- * image then take an unrolled path (mcu_dwconv2d_ch4_3x3_pixel); border pixels and the last
- * channels % 4 the general loops. wide = 0 otherwise.
+ * image then take an unrolled path (mcu_dwconv2d_ch4_3x3_pixel), border pixels the same with
+ * the padded taps skipped (mcu_dwconv2d_ch4_3x3_border); the last channels % 4 the general
+ * loops. wide = 0 otherwise.
  *
  * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
  * Preconditions: depth multiplier 1 (out_c == in_c); filter 1HWO; bias has out_c entries,
@@ -70,6 +71,47 @@ MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_pixel(
     }
 }
 
+/* A pixel on the image border, same as mcu_dwconv2d_ch4_3x3_pixel for the taps whose bit
+ * is set in `valid` (bit fy * 3 + fx; the others lie in the padding and add nothing, as in
+ * TFLM). Offsets are integers from `image`, so no pointer is formed outside the image. */
+MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_border(
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
+    const int32_t *requant, int32_t in_w, int32_t channels, int32_t valid, int32_t input_offset,
+    int32_t act_min, int32_t act_max)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int32_t row = in_w * channels;
+    for (int32_t c = 0; c + 4 <= channels; c += 4, wide += 18) {
+        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+        const int32_t at = origin + c;
+#define MCU_DW_TAP(t, offset)                                                          \
+        if (valid & (1 << (t))) {                                                      \
+            const int32_t x = mcu_load_s8x4(image + at + (offset));                    \
+            const int32_t x02 = mcu_sxtab16(offset2, x), x13 = mcu_sxtab16_ror8(offset2, x); \
+            int32_t lo, hi;                                                            \
+            mcu_load_word_pair(wide + 2 * (t), &lo, &hi);                              \
+            a0 = mcu_smlabb(x02, lo, a0);                                              \
+            a2 = mcu_smlatt(x02, lo, a2);                                              \
+            a1 = mcu_smlabb(x13, hi, a1);                                              \
+            a3 = mcu_smlatt(x13, hi, a3);                                              \
+        }
+        MCU_DW_TAP(0, 0)
+        MCU_DW_TAP(1, channels)
+        MCU_DW_TAP(2, 2 * channels)
+        MCU_DW_TAP(3, row)
+        MCU_DW_TAP(4, row + channels)
+        MCU_DW_TAP(5, row + 2 * channels)
+        MCU_DW_TAP(6, 2 * row)
+        MCU_DW_TAP(7, 2 * row + channels)
+        MCU_DW_TAP(8, 2 * row + 2 * channels)
+#undef MCU_DW_TAP
+        out[c] = mcu_dw_output_s8(a0, requant, c, act_min, act_max);
+        out[c + 1] = mcu_dw_output_s8(a1, requant, c + 1, act_min, act_max);
+        out[c + 2] = mcu_dw_output_s8(a2, requant, c + 2, act_min, act_max);
+        out[c + 3] = mcu_dw_output_s8(a3, requant, c + 3, act_min, act_max);
+    }
+}
+
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
@@ -99,6 +141,15 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                 if (fast && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
                     mcu_dwconv2d_ch4_3x3_pixel(image + origin, output, wide, bias, requant, in_w,
                                                channels, input_offset, act_min, act_max);
+                    c = channels & ~3;
+                } else if (fast) {
+                    const int32_t cols = ((1 << fx1) - 1) & ~((1 << fx0) - 1); /* bits fx0..fx1-1 */
+                    int32_t valid = 0;
+                    for (int32_t fy = fy0; fy < fy1; ++fy) {
+                        valid |= cols << (3 * fy);
+                    }
+                    mcu_dwconv2d_ch4_3x3_border(image, origin, output, wide, bias, requant, in_w,
+                                                channels, valid, input_offset, act_min, act_max);
                     c = channels & ~3;
                 }
                 for (int32_t groups = (channels - c) >> 2; groups > 0; --groups, c += 4) {

@@ -117,9 +117,9 @@ def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> 
 # An out-of-place depthwise 3x3 layer takes the plane kernel (mcu_dwconv2d_3x3_s8) from
 # this many output pixels (stride 1 / stride 2) and the 4-channel kernel below: the plane
 # kernel's per-row and per-channel work does not pay on small images. Measured on M7, RELU6,
-# SAME, instructions per MAC plane vs 4-channel (bench/kernels.md): s1 48x48x8 2.72 / 4.37,
-# 24x24x32 2.96 / 4.17, 12x12x64 3.83 / 4.60, 25x5x64 4.83 / 4.78, 6x6x128 5.12 / 4.79;
-# s2 48x48x16 4.06 / 4.45, 24x24x32 4.57 / 4.43, 6x6x128 9.13 / 5.10. In place the plane
+# SAME, instructions per MAC plane vs 4-channel (bench/kernels.md): s1 48x48x8 2.72 / 4.29,
+# 24x24x32 2.96 / 4.00, 12x12x64 3.83 / 4.32, 25x5x64 4.83 / 4.34, 6x6x128 5.12 / 4.28;
+# s2 to 24x24 4.06 / 4.34, to 12x12 4.57 / 4.24, to 6x6 6.09 / 4.57. In place the plane
 # kernel is used whatever the size (it needs no one-channel temporary; render.py).
 PLANE_MIN_PIXELS = {1: 144, 2: 400}
 

@@ -30,6 +30,11 @@ CASES = {
     "10x4_s1_same_kws_25x5x12": ((1, 25, 5, 12), (10, 4), (1, 1), (1, 1), "SAME", "RELU", PC),
     "5x5_larger_than_3x3x4":    ((1, 3, 3, 4), (5, 5), (1, 1), (1, 1), "SAME", "NONE", PC),
     "3x3_batch2_same_5x5x4":    ((2, 5, 5, 4), (3, 3), (1, 1), (1, 1), "SAME", "RELU", PC),
+    # border pixels of the unrolled 3x3 path: every combination of padded taps
+    "3x3_one_row_1x9x8":        ((1, 1, 9, 8), (3, 3), (1, 1), (1, 1), "SAME", "NONE", PC),
+    "3x3_one_col_9x1x12":       ((1, 9, 1, 12), (3, 3), (1, 1), (1, 1), "SAME", "RELU6", PC),
+    "3x3_2x2x8_corners_only":   ((1, 2, 2, 8), (3, 3), (1, 1), (1, 1), "SAME", "NONE", PT),
+    "3x3_s2_same_odd_9x7x9":    ((1, 9, 7, 9), (3, 3), (2, 2), (1, 1), "SAME", "RELU", PC),
 }
 
 
