@@ -58,18 +58,6 @@ MCU_INLINE void mcu_pw_extend_2px(mcu_word *cols, const int8_t *x0, const int8_t
     }
 }
 
-/* out0[oc], out1[oc] for both channels of a pair: requantized (the fast form) and clamped. */
-#define MCU_PW_2X2_STORE(oc)                                                           \
-    do {                                                                               \
-        const int32_t *const rq = requant + 3 * (oc);                                  \
-        const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];                              \
-        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max); \
-        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max); \
-        const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];                              \
-        out0[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max); \
-        out1[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max); \
-    } while (0)
-
 /* out0, out1 = the out_c outputs of pixels x0, x1 (K int8 each): folded bias + dot products
  * with every filter row, requantized as soon as a channel pair is summed. x1 == x0 and
  * out1 == out0 for a lone pixel (the same byte is written twice). */
@@ -100,7 +88,7 @@ MCU_INLINE void mcu_conv2d_1x1_2px_body(
             a01 += w0[k] * xb;
             a11 += w1[k] * xb;
         }
-        MCU_PW_2X2_STORE(oc);
+        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
     }
     if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
@@ -162,7 +150,7 @@ MCU_INLINE void mcu_conv2d_1x1_w16_2px_body(
             MCU_PW_W16_STEP(0);
             c += 4, w += 4;
         }
-        MCU_PW_2X2_STORE(oc);
+        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
     }
 }
 

@@ -97,18 +97,6 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
         a11 = mcu_smlad(c123, wb23, a11);                                              \
     } while (0)
 
-/* out0[oc], out1[oc] and out0[oc + 1], out1[oc + 1]: requantized (the short form), clamped. */
-#define MCU_GEMM_2X2_STORE(oc)                                                         \
-    do {                                                                               \
-        const int32_t *const rq = requant + 3 * (oc);                                  \
-        const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];                              \
-        out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max); \
-        out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max); \
-        const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];                              \
-        out0[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max); \
-        out1[(oc) + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max); \
-    } while (0)
-
 /*
  * out0[oc], out1[oc] = bias + dot products of patches col0, col1 (K int16 each) with the
  * reordered filter rows, requantized, for every oc. col1 == col0 and out1 == out0 for a
@@ -140,7 +128,7 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16_body(
             a01 += w0[k] * x1;
             a11 += w1[k] * x1;
         }
-        MCU_GEMM_2X2_STORE(oc);
+        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
     }
     if (out_c & 1) {
         const int8_t *w0 = filter + oc * K;
@@ -199,7 +187,7 @@ MCU_INLINE void mcu_gemm_2x2_w16_body(
             MCU_GEMM_W16_STEP(0);
             w += 4;
         }
-        MCU_GEMM_2X2_STORE(oc);
+        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
     }
 }
 

@@ -30,51 +30,12 @@ MCU_INLINE int8_t mcu_dw_output_s8(int32_t acc, const int32_t *requant, int32_t 
     return (int8_t)mcu_clamp_s8(mcu_requant_bounded(acc, rq[0], rq[1], rq[2]), act_min, act_max);
 }
 
-/* One output pixel whose 3x3 window lies wholly inside the image (dilation 1), all full
- * groups of four channels: the nine taps unrolled, weights pre-extended to int16 (per group
- * and tap the words (w0,w2) (w1,w3), one LDRD), 8 instructions per tap and group. */
-MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_pixel(
-    const int8_t *window, int8_t *out, const int32_t *wide, const int32_t *bias,
-    const int32_t *requant, int32_t in_w, int32_t channels, int32_t input_offset,
-    int32_t act_min, int32_t act_max)
-{
-    const int32_t offset2 = mcu_dup_s16(input_offset);
-    const int32_t row = in_w * channels;
-    for (int32_t c = 0; c + 4 <= channels; c += 4, wide += 18) {
-        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-        const int8_t *p = window + c;
-#define MCU_DW_TAP(t, offset)                                                          \
-        do {                                                                           \
-            const int32_t x = mcu_load_s8x4(p + (offset));                             \
-            const int32_t x02 = mcu_sxtab16(offset2, x), x13 = mcu_sxtab16_ror8(offset2, x); \
-            int32_t lo, hi;                                                            \
-            mcu_load_word_pair(wide + 2 * (t), &lo, &hi);                              \
-            a0 = mcu_smlabb(x02, lo, a0);                                              \
-            a2 = mcu_smlatt(x02, lo, a2);                                              \
-            a1 = mcu_smlabb(x13, hi, a1);                                              \
-            a3 = mcu_smlatt(x13, hi, a3);                                              \
-        } while (0)
-        MCU_DW_TAP(0, 0);
-        MCU_DW_TAP(1, channels);
-        MCU_DW_TAP(2, 2 * channels);
-        MCU_DW_TAP(3, row);
-        MCU_DW_TAP(4, row + channels);
-        MCU_DW_TAP(5, row + 2 * channels);
-        MCU_DW_TAP(6, 2 * row);
-        MCU_DW_TAP(7, 2 * row + channels);
-        MCU_DW_TAP(8, 2 * row + 2 * channels);
-#undef MCU_DW_TAP
-        out[c] = mcu_dw_output_s8(a0, requant, c, act_min, act_max);
-        out[c + 1] = mcu_dw_output_s8(a1, requant, c + 1, act_min, act_max);
-        out[c + 2] = mcu_dw_output_s8(a2, requant, c + 2, act_min, act_max);
-        out[c + 3] = mcu_dw_output_s8(a3, requant, c + 3, act_min, act_max);
-    }
-}
-
-/* A pixel on the image border, same as mcu_dwconv2d_ch4_3x3_pixel for the taps whose bit
- * is set in `valid` (bit fy * 3 + fx; the others lie in the padding and add nothing, as in
- * TFLM). Offsets are integers from `image`, so no pointer is formed outside the image. */
-MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_border(
+/* One output pixel of a 3x3 filter (dilation 1), all full groups of four channels: the
+ * taps whose bit is set in `valid` (bit fy * 3 + fx; the others lie in the padding and add
+ * nothing, as in TFLM), unrolled, with the weights pre-extended to int16 (per group and tap
+ * the words (w0,w2) (w1,w3), one LDRD): 8 instructions per tap and group. Offsets are
+ * integers from `image`, so no pointer is formed outside the image. */
+MCU_INLINE void mcu_dwconv2d_ch4_3x3_taps(
     const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
     const int32_t *requant, int32_t in_w, int32_t channels, int32_t valid, int32_t input_offset,
     int32_t act_min, int32_t act_max)
@@ -112,6 +73,26 @@ MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_border(
     }
 }
 
+/* A pixel whose window lies wholly inside the image (the constant mask folds every test). */
+MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_pixel(
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
+    const int32_t *requant, int32_t in_w, int32_t channels, int32_t input_offset,
+    int32_t act_min, int32_t act_max)
+{
+    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, bias, requant, in_w, channels, 0x1FF,
+                              input_offset, act_min, act_max);
+}
+
+/* A pixel on the image border: its valid taps only. */
+MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_border(
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
+    const int32_t *requant, int32_t in_w, int32_t channels, int32_t valid, int32_t input_offset,
+    int32_t act_min, int32_t act_max)
+{
+    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, bias, requant, in_w, channels, valid,
+                              input_offset, act_min, act_max);
+}
+
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
     const int8_t *input, int8_t *output, const int8_t *filter, const int32_t *bias,
     const int32_t *requant, const int32_t *wide, int32_t batches, int32_t in_h, int32_t in_w,
@@ -139,7 +120,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                 const int32_t origin = (in_y0 * in_w + in_x0) * channels;
                 int32_t c = 0;
                 if (fast && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
-                    mcu_dwconv2d_ch4_3x3_pixel(image + origin, output, wide, bias, requant, in_w,
+                    mcu_dwconv2d_ch4_3x3_pixel(image, origin, output, wide, bias, requant, in_w,
                                                channels, input_offset, act_min, act_max);
                     c = channels & ~3;
                 } else if (fast) {

@@ -323,6 +323,21 @@ MCU_INLINE int32_t mcu_clamp_s8(int32_t v, int32_t act_min, int32_t act_max)
     return v;
 }
 
+/* The four outputs of a 2x2 block (channels oc, oc + 1 of two pixels): requantized the short
+ * way with the triples requant[3 oc ..], clamped, stored (out1 == out0 for a lone pixel). */
+MCU_INLINE void mcu_store_2x2_s8(int8_t *out0, int8_t *out1, int32_t oc, const int32_t *requant,
+                                 int32_t a00, int32_t a01, int32_t a10, int32_t a11,
+                                 int32_t act_min, int32_t act_max)
+{
+    const int32_t *const rq = requant + 3 * oc;
+    const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];
+    out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max);
+    out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max);
+    const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];
+    out0[oc + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max);
+    out1[oc + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max);
+}
+
 /* The input offset in both halves, the `a` operand of SXTAB16. */
 MCU_INLINE int32_t mcu_dup_s16(int32_t v)
 {
