@@ -167,9 +167,9 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     board's SRAM: then the fewest extra MACs that fit), "min" (the smallest peak within
     max_extra_macs, a fraction of the model's MACs) or "off".
     debug_guards: guard words around the arena, checked after each invoke (nonzero return).
-    wide_weights: let the SIMD 1x1 and im2col kernels store their weights pre-extended to
-    int16 (twice their flash, fewer instructions); dropped anyway when the model would then
-    not fit the board's flash."""
+    wide_weights: let the SIMD kernels store weights pre-extended to int16 (1x1, im2col, FC;
+    an int16 copy for the 4-channel depthwise): twice their flash, fewer instructions;
+    dropped anyway when the model would then not fit the board's flash."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")

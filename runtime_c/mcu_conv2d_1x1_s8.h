@@ -22,6 +22,7 @@
 #ifndef MCU_CONV2D_1X1_S8_H
 #define MCU_CONV2D_1X1_S8_H
 
+#include "mcu_gemm_2x2.h"
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
@@ -113,47 +114,6 @@ MCU_INLINE void mcu_conv2d_1x1_2px_body(
     }
 }
 
-/* One group of 4 along K, int16 weights: 2 words of each pixel and of each channel (LDRD
- * pairs), 8 SMLAD. */
-#define MCU_PW_W16_STEP(o)                                                             \
-    do {                                                                               \
-        const int32_t xa02 = c[(o)], xa13 = c[(o) + 1], xb02 = c[(o) + 2], xb13 = c[(o) + 3]; \
-        const int32_t wa02 = w[(o)], wa13 = w[(o) + 1];                                \
-        a00 = mcu_smlad(xa02, wa02, a00);                                              \
-        a00 = mcu_smlad(xa13, wa13, a00);                                              \
-        a01 = mcu_smlad(xb02, wa02, a01);                                              \
-        a01 = mcu_smlad(xb13, wa13, a01);                                              \
-        const int32_t wb02 = w[(o) + 2], wb13 = w[(o) + 3];                            \
-        a10 = mcu_smlad(xa02, wb02, a10);                                              \
-        a10 = mcu_smlad(xa13, wb13, a10);                                              \
-        a11 = mcu_smlad(xb02, wb02, a11);                                              \
-        a11 = mcu_smlad(xb13, wb13, a11);                                              \
-    } while (0)
-
-/* mcu_conv2d_1x1_2px_body with int16 weights interleaved per channel pair (see
- * MCU_CONV2D_1X1_W16_LAYER); K % 4 == 0, out_c even. */
-MCU_INLINE void mcu_conv2d_1x1_w16_2px_body(
-    const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1, const int32_t *filter,
-    const int32_t *bias, const int32_t *requant, mcu_word *cols, int32_t K, int32_t out_c,
-    int32_t act_min, int32_t act_max)
-{
-    mcu_pw_extend_2px(cols, x0, x1, K);
-    const int32_t *w = filter;
-    for (int32_t oc = 0; oc < out_c; oc += 2) {
-        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
-        const mcu_word *c = cols;
-        for (int32_t blocks = K >> 3; blocks > 0; --blocks, c += 8, w += 8) {
-            MCU_PW_W16_STEP(0);
-            MCU_PW_W16_STEP(4);
-        }
-        if (K & 4) {
-            MCU_PW_W16_STEP(0);
-            c += 4, w += 4;
-        }
-        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
-    }
-}
-
 /* The 2-pixel block of one layer, as a function of its own. */
 typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8_t *out0,
                                         int8_t *out1, const void *filter, const int32_t *bias,
@@ -182,8 +142,9 @@ typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8
                                               const int32_t *bias, const int32_t *requant,    \
                                               mcu_word *cols)                                  \
     {                                                                                       \
-        mcu_conv2d_1x1_w16_2px_body(x0, x1, out0, out1, (const int32_t *)filter, bias,      \
-                                    requant, cols, (K), (OUT_C), (ACT_MIN), (ACT_MAX));     \
+        mcu_pw_extend_2px(cols, x0, x1, (K));                                               \
+        mcu_gemm_2x2_w16_body(cols, 2, 4, out0, out1, (const int32_t *)filter, bias, \
+                              requant, (K), (OUT_C), (ACT_MIN), (ACT_MAX));                 \
     }
 
 /* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every

@@ -21,6 +21,7 @@
 #ifndef MCU_CONV2D_IM2COL_S8_H
 #define MCU_CONV2D_IM2COL_S8_H
 
+#include "mcu_gemm_2x2.h"
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
@@ -152,45 +153,6 @@ MCU_INLINE void mcu_gemm_2x2_s8_s16_body(
     }
 }
 
-/* One group of 4 along K with int16 weights: 2 words of each patch and of each channel. */
-#define MCU_GEMM_W16_STEP(o)                                                           \
-    do {                                                                               \
-        const int32_t p001 = q0[(o) >> 1], p023 = q0[((o) >> 1) + 1];                  \
-        const int32_t p101 = q1[(o) >> 1], p123 = q1[((o) >> 1) + 1];                  \
-        const int32_t wa01 = w[(o)], wa23 = w[(o) + 1];                                \
-        a00 = mcu_smlad(p001, wa01, a00);                                              \
-        a00 = mcu_smlad(p023, wa23, a00);                                              \
-        a01 = mcu_smlad(p101, wa01, a01);                                              \
-        a01 = mcu_smlad(p123, wa23, a01);                                              \
-        const int32_t wb01 = w[(o) + 2], wb23 = w[(o) + 3];                            \
-        a10 = mcu_smlad(p001, wb01, a10);                                              \
-        a10 = mcu_smlad(p023, wb23, a10);                                              \
-        a11 = mcu_smlad(p101, wb01, a11);                                              \
-        a11 = mcu_smlad(p123, wb23, a11);                                              \
-    } while (0)
-
-/* mcu_gemm_2x2_s8_s16_body with int16 weights (see MCU_CONV2D_IM2COL_W16_LAYER). */
-MCU_INLINE void mcu_gemm_2x2_w16_body(
-    const mcu_word *col0, const mcu_word *col1, int8_t *out0, int8_t *out1,
-    const int32_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
-    int32_t out_c, int32_t act_min, int32_t act_max)
-{
-    const int32_t *w = filter;
-    for (int32_t oc = 0; oc < out_c; oc += 2) {
-        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
-        const mcu_word *q0 = col0, *q1 = col1; /* the two patches, as words */
-        for (int32_t blocks = K >> 3; blocks > 0; --blocks, q0 += 4, q1 += 4, w += 8) {
-            MCU_GEMM_W16_STEP(0);
-            MCU_GEMM_W16_STEP(4);
-        }
-        if (K & 4) {
-            MCU_GEMM_W16_STEP(0);
-            w += 4;
-        }
-        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
-    }
-}
-
 /* The GEMM of one layer, as a function of its own. */
 typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t *out0,
                                 int8_t *out1, const void *filter, const int32_t *bias,
@@ -212,14 +174,16 @@ typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t
  * interleaved per channel pair: for each group of 4 along K the words (a0,a1) (a2,a3) (b0,b1)
  * (b2,b3) of channels a = 2i, b = 2i + 1; a step is four 2-word loads and 8 SMLAD. K here is
  * the patch length rounded up to a multiple of 4, the weights past the patch are 0 (so the
- * patch slots there, whatever they hold, add nothing); out_c even. */
+ * patch slots there, whatever they hold, add nothing); out_c even. col1 must be the second
+ * column of the scratch (mcu_conv2d_im2col_s8 passes it so, a lone pixel's patch copied). */
 #define MCU_CONV2D_IM2COL_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                       \
     MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int16_t *col0, const int16_t *col1,      \
                                               int8_t *out0, int8_t *out1, const void *filter, \
                                               const int32_t *bias, const int32_t *requant)    \
     {                                                                                       \
+        (void)col1; /* always col0 + MCU_CONV2D_IM2COL_COLUMN(K): one pointer walks both */  \
         mcu_gemm_2x2_w16_body((const mcu_word *)(const void *)col0,                         \
-                              (const mcu_word *)(const void *)col1, out0, out1,             \
+                              MCU_CONV2D_IM2COL_COLUMN(K) / 2, 2, out0, out1,               \
                               (const int32_t *)filter, bias, requant, (K), (OUT_C),         \
                               (ACT_MIN), (ACT_MAX));                                        \
     }
@@ -261,8 +225,9 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                     ++oy;
                 }
                 gemm(col0, col1, out0, out0 + out_c, filter, bias, requant);
-            } else {
-                gemm(col0, col0, out0, out0, filter, bias, requant);
+            } else { /* a lone last pixel: the same patch in both columns, written twice */
+                memcpy(col1, col0, (size_t)MCU_CONV2D_IM2COL_COLUMN(K) * sizeof(int16_t));
+                gemm(col0, col1, out0, out0, filter, bias, requant);
             }
         }
     }

@@ -66,24 +66,16 @@ MCU_INLINE int32_t mcu_requant(int32_t x, int32_t multiplier, int32_t shift)
  * int32, so a logical shift of the unsigned sum gives the same low 32 bits. The rounding
  * divide is mcu_rdivpot's, with its mask and threshold computed without branches.
  */
-/* mcu_requant_fast with the shift already split: left = max(shift, 0),
- * right = max(-shift, 0), mask = 2^right - 1 (shared by every value of a channel). */
-MCU_INLINE int32_t mcu_requant_split(int32_t x, int32_t multiplier, int32_t left_shift,
-                                     int32_t right_shift, int32_t mask)
+MCU_INLINE int32_t mcu_requant_fast(int32_t x, int32_t multiplier, int32_t shift)
 {
+    /* branch-free: left = max(shift, 0), right = max(-shift, 0), mask = 2^right - 1 */
+    const int32_t left_shift = shift & ~(shift >> 31);
+    const int32_t right_shift = left_shift - shift;
+    const int32_t mask = (int32_t)((1u << right_shift) - 1u);
     const int64_t product = (int64_t)mcu_shl_wrap(x, left_shift) * multiplier + (1LL << 30);
     const int32_t high = (int32_t)(uint32_t)((uint64_t)product >> 31);
     const int32_t threshold = (mask >> 1) - (high >> 31); /* +1 for negative high */
     return (high >> right_shift) + ((high & mask) > threshold ? 1 : 0);
-}
-
-MCU_INLINE int32_t mcu_requant_fast(int32_t x, int32_t multiplier, int32_t shift)
-{
-    /* branch-free: left = max(shift, 0), right = max(-shift, 0) */
-    const int32_t left_shift = shift & ~(shift >> 31);
-    const int32_t right_shift = left_shift - shift;
-    return mcu_requant_split(x, multiplier, left_shift, right_shift,
-                             (int32_t)((1u << right_shift) - 1u));
 }
 
 /* TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp (shift <= 0). */

@@ -84,33 +84,6 @@ MCU_INLINE void mcu_store_s16x2(int16_t *p, int32_t v)
     memcpy(p, &v, sizeof v);
 }
 
-MCU_INLINE int32_t mcu_load_s32(const int32_t *p)
-{
-    int32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-MCU_INLINE void mcu_store_s32(int32_t *p, int32_t v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
-/*
- * out[i] = requantized acc[i] for n channels (per-channel multiplier/shift from channel 0).
- * A loop of its own, after the multiply-accumulate loops, so neither fights the other for
- * registers (requantizing inside the 2x2 GEMM made GCC spill its accumulators).
- */
-MCU_NOINLINE void mcu_requant_row_s8(const int32_t *acc, int8_t *out, const int32_t *multiplier,
-                                   const int32_t *shift, int32_t n, int32_t output_offset,
-                                   int32_t act_min, int32_t act_max)
-{
-    for (int32_t i = 0; i < n; ++i) {
-        const int32_t q = mcu_requant_fast(mcu_load_s32(acc + i), multiplier[i], shift[i]);
-        out[i] = (int8_t)mcu_clamp(q + output_offset, act_min, act_max);
-    }
-}
-
 /* Single int16 through memcpy: scratch lives in the int8_t arena (no aliasing questions). */
 MCU_INLINE int32_t mcu_load_s16(const int16_t *p)
 {
@@ -321,21 +294,6 @@ MCU_INLINE int32_t mcu_clamp_s8(int32_t v, int32_t act_min, int32_t act_max)
         v = v > act_max ? act_max : v;
     }
     return v;
-}
-
-/* The four outputs of a 2x2 block (channels oc, oc + 1 of two pixels): requantized the short
- * way with the triples requant[3 oc ..], clamped, stored (out1 == out0 for a lone pixel). */
-MCU_INLINE void mcu_store_2x2_s8(int8_t *out0, int8_t *out1, int32_t oc, const int32_t *requant,
-                                 int32_t a00, int32_t a01, int32_t a10, int32_t a11,
-                                 int32_t act_min, int32_t act_max)
-{
-    const int32_t *const rq = requant + 3 * oc;
-    const int32_t m0 = rq[0], c0 = rq[1], r0 = rq[2];
-    out0[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a00, m0, c0, r0), act_min, act_max);
-    out1[oc] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a01, m0, c0, r0), act_min, act_max);
-    const int32_t m1 = rq[3], c1 = rq[4], r1 = rq[5];
-    out0[oc + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a10, m1, c1, r1), act_min, act_max);
-    out1[oc + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max);
 }
 
 /* The input offset in both halves, the `a` operand of SXTAB16. */

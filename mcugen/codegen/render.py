@@ -4,6 +4,7 @@ All numbers are formatted here; the templates only place them. Same plan, same t
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import jinja2
@@ -59,6 +60,7 @@ def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) ->
                 offset=plan.offsets[tensor_index])
 
 
+@functools.lru_cache(maxsize=None)
 def _has_template(name: str) -> bool:
     """Whether templates/<name> exists (an op's optional per-layer definitions)."""
     return (TEMPLATES / name).is_file()

@@ -94,3 +94,23 @@ def check_shape(op: Op, tensor: Tensor, expected: tuple, role: str = "output") -
     if tuple(tensor.shape) != tuple(expected):
         raise fail(op, f"{role} tensor '{tensor.name}' has shape {list(tensor.shape)}, "
                        f"but the op produces {list(expected)}")
+
+
+def wrap_int32(values) -> np.ndarray:
+    """int64 values as the int32 two's-complement wrap-around C arithmetic gives them."""
+    return ((np.asarray(values, np.int64) + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> np.ndarray:
+    """bias + input_offset * sum(row) per output channel, wrapped to int32 as the kernel's
+    int32 sums wrap: sum((x + offset) * w) + bias == sum(x * w) + folded bias mod 2^32."""
+    rows = rows.reshape(rows.shape[0], -1)
+    return wrap_int32(bias.astype(np.int64).reshape(-1)
+                      + int(input_offset) * rows.astype(np.int64).sum(axis=1))
+
+
+def pack_s16_pairs(values: np.ndarray) -> np.ndarray:
+    """Values (int16 range) taken two by two into int32 words, lo | hi << 16: the layout of
+    the SIMD kernels' pre-extended int16 weights (one SMLAD operand per word)."""
+    halves = np.asarray(values, np.int32).reshape(-1, 2)
+    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)

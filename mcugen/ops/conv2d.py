@@ -7,9 +7,9 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, out_size, pad_before
-from mcugen.ops.common import (check_shape, fail, nhwc, optional_in, out, output_range,
-                               require_activation_scale, require_const, require_int8_activation,
-                               require_quant, tensor_in)
+from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optional_in, out,
+                               output_range, pack_s16_pairs, require_activation_scale,
+                               require_const, require_int8_activation, require_quant, tensor_in)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.dwconv2d_3x3 import lower_3x3, runs_in_place
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
@@ -106,14 +106,6 @@ def im2col_scratch_bytes(patch: int) -> int:
     return 2 * ((patch + 3) // 4 * 4) * 2
 
 
-def fold_input_offset(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> np.ndarray:
-    """bias + input_offset * sum(row) per output channel, wrapped to int32 as the kernel's
-    int32 sums wrap: sum((x + offset) * w) + bias == sum(x * w) + folded bias mod 2^32."""
-    folded = (bias.astype(np.int64).reshape(-1)
-              + int(input_offset) * rows.astype(np.int64).sum(axis=1))
-    return ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
-
-
 # An out-of-place depthwise 3x3 layer takes the plane kernel (mcu_dwconv2d_3x3_s8) from
 # this many output pixels (stride 1 / stride 2) and the 4-channel kernel below: the plane
 # kernel's per-row and per-channel work does not pay on small images. Measured on M7, RELU6,
@@ -147,10 +139,8 @@ def widen_depthwise_3x3(filt: np.ndarray) -> np.ndarray:
     """3x3 depthwise weights (1, 3, 3, C) for mcu_dwconv2d_ch4_3x3_pixel: per full group of
     four channels and tap, int16 pairs packed in int32 words: (w0, w2), (w1, w3)."""
     channels = filt.shape[3] // 4 * 4
-    taps = filt.reshape(9, -1)[:, :channels].astype(np.int32)  # [tap][channel]
-    groups = taps.reshape(9, channels // 4, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]
-    halves = groups.reshape(-1, 2)
-    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+    taps = filt.reshape(9, -1)[:, :channels]  # [tap][channel]
+    return pack_s16_pairs(taps.reshape(9, channels // 4, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]])
 
 
 def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
@@ -169,9 +159,8 @@ def widen_pairs(rows: np.ndarray, order: list[int]) -> np.ndarray:
     (b1, b3), the SXTB16 order of MCU_CONV2D_1X1_W16_LAYER; [0, 1, 2, 3] the patch order of
     MCU_CONV2D_IM2COL_W16_LAYER."""
     out_c, K = rows.shape
-    groups = rows.astype(np.int32).reshape(out_c // 2, 2, K // 4, 4)[..., order]
-    halves = np.ascontiguousarray(groups.transpose(0, 2, 1, 3)).reshape(-1, 2)
-    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+    groups = rows.reshape(out_c // 2, 2, K // 4, 4)[..., order]
+    return pack_s16_pairs(groups.transpose(0, 2, 1, 3))
 
 
 def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,

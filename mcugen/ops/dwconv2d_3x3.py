@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from mcugen.ops.common import fold_input_offset, wrap_int32
 from mcugen.ops.registry import ConstArray, Lowered
 
 FUNCTION = "mcu_dwconv2d_3x3_s8"
@@ -35,14 +36,12 @@ def lower_3x3(portable: Lowered, requant: np.ndarray) -> Lowered | None:
     if not accepts(args):
         return None
     consts = {c.role: c for c in portable.consts}
-    filt = consts["filter"].values
-    rows = filt.reshape(-1, args["out_c"]).T.astype(np.int64)
+    rows = consts["filter"].values.reshape(-1, args["out_c"]).T
     # the input offset folded into the bias: a padded tap holds the zero point and adds 0
-    folded = consts["bias"].values.astype(np.int64).reshape(-1) + int(args["input_offset"]) * rows.sum(axis=1)
-    folded = ((folded + 2**31) % 2**32 - 2**31).astype(np.int32)
+    folded = fold_input_offset(consts["bias"].values, rows, args["input_offset"])
     # per channel (2 bias, multiplier, c, right): the kernel doubles the weights too, so the
     # accumulator comes out doubled as the short requantization wants it (wrapping alike)
-    doubled = ((2 * folded.astype(np.int64) + 2**31) % 2**32 - 2**31).astype(np.int32)
+    doubled = wrap_int32(2 * folded.astype(np.int64))
     params = np.column_stack([doubled, requant.reshape(-1, 3)]).astype(np.int32).reshape(-1)
     new_consts = (consts["filter"], ConstArray("params", "int32_t", params))
     # one ring (lanes 1) by default: in place and inside patch stages, where scratch counts

@@ -7,8 +7,9 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, fc_multiplier
-from mcugen.ops.common import (fail, optional_in, out, output_range, require_activation_scale,
-                               require_const, require_int8_activation, require_quant, tensor_in)
+from mcugen.ops.common import (fail, optional_in, out, output_range, pack_s16_pairs,
+                               require_activation_scale, require_const, require_int8_activation,
+                               require_quant, tensor_in)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
@@ -101,11 +102,10 @@ def widen_rows(rows: np.ndarray) -> np.ndarray:
     full blocks of four rows interleaved per group (row 0's two words, then rows 1, 2, 3),
     then the last units % 4 rows one after the other (mcu_fc_dot_w16_s8)."""
     units, depth = rows.shape
-    groups = rows.astype(np.int32).reshape(units, depth // 4, 4)[..., [0, 2, 1, 3]]
+    groups = rows.reshape(units, depth // 4, 4)[..., [0, 2, 1, 3]]
     full = units // 4 * 4
     blocks = groups[:full].reshape(units // 4, 4, depth // 4, 4).transpose(0, 2, 1, 3)
-    halves = np.concatenate([blocks.reshape(-1), groups[full:].reshape(-1)]).reshape(-1, 2)
-    return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+    return pack_s16_pairs(np.concatenate([blocks.reshape(-1), groups[full:].reshape(-1)]))
 
 
 def _macs(graph: Graph, op: Op) -> int:

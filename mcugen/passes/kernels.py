@@ -37,10 +37,10 @@ def select_kernels(graph: Graph, kernels: str, wide_weights: bool = True) -> Gra
         lowered = op.params.get("lowered")
         simd = (specialize(graph, op, lowered, wide_weights)
                 if specialize and lowered is not None else None)
-        params = dict(op.params) if simd is None else {**op.params, "lowered": simd}
         in_place = spec_for(op).extra.get("simd_in_place")
         variant = in_place(graph, op) if in_place and lowered is not None else None
+        added = {} if simd is None else {"lowered": simd}
         if variant is not None:  # what runs the op if the planner puts it over its input
-            params["inplace_lowered"] = variant
-        ops.append(op if params == op.params else replace(op, params=params))
+            added["inplace_lowered"] = variant
+        ops.append(replace(op, params={**op.params, **added}) if added else op)
     return replace(graph, ops=tuple(ops))
