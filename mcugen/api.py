@@ -31,7 +31,7 @@ CODE_BYTES_ESTIMATE.update({"mcu_copy_s8.h": 250, "mcu_mean_s8.h": 300, "mcu_res
                             "mcu_quantize.h": 250})
 CODE_BYTES_PER_LAYER = 64
 # a layer's own specialized kernel function (1x1 block, im2col GEMM), measured ~300-600
-SPECIALIZED_FUNCTIONS = {"mcu_conv2d_1x1_s8", "mcu_conv2d_im2col_s8"}
+SPECIALIZED_FUNCTIONS = {"mcu_conv2d_1x1_s8", "mcu_conv2d_im2col_s8", "mcu_conv2d_im2col_w16_s8"}
 CODE_BYTES_PER_SPECIALIZED = 450
 CODE_BYTES_BASE = 256
 _PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -123,11 +123,15 @@ class CompiledModel:
 
 
 def _wide_weights_bytes(plan: Plan) -> int:
-    """Flash the SIMD kernels' int16 weights add: half of a filter stored pre-extended in
-    place of the int8 one, all of an int16 copy kept beside it (role "wide")."""
+    """Flash the SIMD kernels' int16 weights add: what a GEMM stream adds over int8 weights
+    (its args' wide_bytes), half of an FC filter stored pre-extended in place of the int8
+    one, all of an int16 copy kept beside it (role "wide")."""
     total = 0
     for i in plan.code_ops:
         lowered = plan.graph.ops[i].params["lowered"]
+        if "wide_bytes" in lowered.args:  # an int16-weight GEMM stream (conv2d.gemm_stream)
+            total += lowered.args["wide_bytes"]
+            continue
         for c in lowered.consts:
             if c.role == "filter" and lowered.args.get("wide_weights"):
                 total += c.values.size * 2

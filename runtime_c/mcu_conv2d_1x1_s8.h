@@ -132,19 +132,19 @@ typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8
                                 cols, (K), (OUT_C), (ACT_MIN), (ACT_MAX));                  \
     }
 
-/* The same with the weights pre-extended offline to int16 (twice the flash), interleaved per
- * channel pair: for each group of 4 along K the words (wa0,wa2) (wa1,wa3) (wb0,wb2) (wb1,wb3)
- * of channels a = 2i, b = 2i + 1, so a step is two 2-word loads of weights, two of the pixels,
- * and 8 SMLAD. K a multiple of 4 and out_c even. */
-#define MCU_CONV2D_1X1_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                          \
-    MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, \
-                                              int8_t *out1, const void *filter,               \
-                                              const int32_t *bias, const int32_t *requant,    \
-                                              mcu_word *cols)                                  \
+/* The same with the weights pre-extended offline to int16 (twice the flash): `gemm`, the
+ * layer's GEMM made by MCU_GEMM_W16_LAYER (mcu_gemm_2x2.h) with this K, reads the pixel pair
+ * as extended here, (x0,x2) (x1,x3) per group, and the stream `filter` with the weights in
+ * the same lane order and the bias and requantization words (bias, requant unused). */
+#define MCU_CONV2D_1X1_W16_LAYER(name, gemm, K)                                          \
+    MCU_NOINLINE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1,   \
+                           const void *filter, const int32_t *bias, const int32_t *requant,  \
+                           mcu_word *cols)                                                  \
     {                                                                                       \
+        (void)bias;                                                                         \
+        (void)requant;                                                                      \
         mcu_pw_extend_2px(cols, x0, x1, (K));                                               \
-        mcu_gemm_2x2_w16_body(cols, 2, 4, out0, out1, (const int32_t *)filter, bias, \
-                              requant, (K), (OUT_C), (ACT_MIN), (ACT_MAX));                 \
+        gemm(cols, out0, (int32_t)(out1 - out0), (const int32_t *)filter);                  \
     }
 
 /* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every

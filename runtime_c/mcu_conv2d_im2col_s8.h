@@ -28,7 +28,7 @@
 /* Two patches of K int16 values, each rounded up to a multiple of 4 (8-byte aligned; the
  * int16-weight GEMM reads whole groups of 4, its weights are 0 past K). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 3) / 4 * 4)
-/* two int16 patches */
+/* two int16 patches (mcu_conv2d_im2col_w16_s8 with in_c % 4 != 0: three) */
 #define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
@@ -74,6 +74,66 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
             } else {
                 mcu_expand_s8_s16(dst + fx * in_c, src + in_x * in_c, in_c, offset2);
             }
+        }
+    }
+}
+
+/*
+ * The int16-weight GEMM's layout (mcu_gemm_2x2.h): the two patches interleaved per group of
+ * 4 values, pixel a's two words then pixel b's, each group's values in the lane order
+ * x0 x2 x1 x3 (what SXTAB16 and SXTAB16 ROR 8 give). `lane` points at a pixel's first group
+ * (cols for pixel a, cols + 4 for pixel b); patch value v lives at lane[MCU_IL(v)].
+ */
+#define MCU_IL(v) (((v) >> 2) * 8 + (((v) & 1) << 1) + (((v) >> 1) & 1))
+
+/* lane values v .. v + n - 1 = src[0 .. n - 1] + offset (src NULL: 0, a padded tap). */
+MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src, int32_t n,
+                                     int32_t offset2)
+{
+    const int32_t offset = mcu_lane_s16((uint32_t)offset2, 0);
+    for (; n > 0 && (v & 3); --n, ++v) {
+        mcu_store_s16(lane + MCU_IL(v), src ? (int32_t)*src++ + offset : 0);
+    }
+    int16_t *dst = lane + MCU_IL(v);
+    for (int32_t blocks = n >> 2; blocks > 0; --blocks, dst += 8) {
+        if (src) {
+            const int32_t x = mcu_load_s8x4(src);
+            src += 4;
+            mcu_store_s16x2(dst, mcu_sxtab16(offset2, x));         /* x0, x2 */
+            mcu_store_s16x2(dst + 2, mcu_sxtab16_ror8(offset2, x)); /* x1, x3 */
+        } else {
+            mcu_store_s16x2(dst, 0);
+            mcu_store_s16x2(dst + 2, 0);
+        }
+    }
+    v += n & ~3;
+    for (int32_t rest = n & 3; rest > 0; --rest, ++v) {
+        mcu_store_s16(lane + MCU_IL(v), src ? (int32_t)*src++ + offset : 0);
+    }
+}
+
+/* One pixel's patch into its lane: the filter window at (in_y0, in_x0), offset added. */
+MCU_INLINE void mcu_im2col_patch_il(
+    int16_t *lane, const int8_t *image, int32_t in_h, int32_t in_w, int32_t in_c,
+    int32_t filter_h, int32_t filter_w, int32_t dilation_h, int32_t dilation_w,
+    int32_t in_y0, int32_t in_x0, int32_t offset2)
+{
+    const int32_t row = filter_w * in_c;
+    for (int32_t fy = 0; fy < filter_h; ++fy) {
+        const int32_t in_y = in_y0 + dilation_h * fy;
+        if (in_y < 0 || in_y >= in_h) {
+            mcu_expand_s8_s16_il(lane, fy * row, NULL, row, offset2);
+            continue;
+        }
+        const int8_t *src = image + in_y * in_w * in_c;
+        if (dilation_w == 1 && in_x0 >= 0 && in_x0 + filter_w <= in_w) {
+            mcu_expand_s8_s16_il(lane, fy * row, src + in_x0 * in_c, row, offset2);
+            continue;
+        }
+        for (int32_t fx = 0; fx < filter_w; ++fx) {
+            const int32_t in_x = in_x0 + dilation_w * fx;
+            const int8_t *at = in_x < 0 || in_x >= in_w ? NULL : src + in_x * in_c;
+            mcu_expand_s8_s16_il(lane, fy * row + fx * in_c, at, in_c, offset2);
         }
     }
 }
@@ -170,24 +230,6 @@ typedef void (*mcu_gemm_2x2_fn)(const int16_t *col0, const int16_t *col1, int8_t
                                  requant, (K), (OUT_C), (ACT_MIN), (ACT_MAX));              \
     }
 
-/* The same with the weights pre-extended offline to int16 (twice the flash), in patch order,
- * interleaved per channel pair: for each group of 4 along K the words (a0,a1) (a2,a3) (b0,b1)
- * (b2,b3) of channels a = 2i, b = 2i + 1; a step is four 2-word loads and 8 SMLAD. K here is
- * the patch length rounded up to a multiple of 4, the weights past the patch are 0 (so the
- * patch slots there, whatever they hold, add nothing); out_c even. col1 must be the second
- * column of the scratch (mcu_conv2d_im2col_s8 passes it so, a lone pixel's patch copied). */
-#define MCU_CONV2D_IM2COL_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX)                       \
-    MCU_NOINLINE MCU_NO_PRESCHEDULE void name(const int16_t *col0, const int16_t *col1,      \
-                                              int8_t *out0, int8_t *out1, const void *filter, \
-                                              const int32_t *bias, const int32_t *requant)    \
-    {                                                                                       \
-        (void)col1; /* always col0 + MCU_CONV2D_IM2COL_COLUMN(K): one pointer walks both */  \
-        mcu_gemm_2x2_w16_body((const mcu_word *)(const void *)col0,                         \
-                              MCU_CONV2D_IM2COL_COLUMN(K) / 2, 2, out0, out1,               \
-                              (const int32_t *)filter, bias, requant, (K), (OUT_C),         \
-                              (ACT_MIN), (ACT_MAX));                                        \
-    }
-
 /* The layer: im2col of two pixels at a time, then `gemm` (made by MCU_CONV2D_IM2COL_LAYER
  * with this layer's K, out_c and bounds) writes both. */
 MCU_KERNEL void mcu_conv2d_im2col_s8(
@@ -225,10 +267,67 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
                     ++oy;
                 }
                 gemm(col0, col1, out0, out0 + out_c, filter, bias, requant);
-            } else { /* a lone last pixel: the same patch in both columns, written twice */
-                memcpy(col1, col0, (size_t)MCU_CONV2D_IM2COL_COLUMN(K) * sizeof(int16_t));
-                gemm(col0, col1, out0, out0, filter, bias, requant);
+            } else { /* a lone last pixel: both outputs the same bytes, written twice */
+                gemm(col0, col0, out0, out0, filter, bias, requant);
             }
+        }
+    }
+}
+
+/* A patch written in order (mcu_im2col_patch_s8_s16: (x0,x1) (x2,x3) per group) moved into
+ * its lane, two words per group of 4 values. */
+MCU_INLINE void mcu_interleave_lane(int16_t *lane, const int16_t *patch, int32_t K)
+{
+    const mcu_word *src = (const mcu_word *)(const void *)patch;
+    mcu_word *dst = (mcu_word *)(void *)lane;
+    for (int32_t groups = (K + 3) >> 2; groups > 0; --groups, src += 2, dst += 4) {
+        const int32_t lo = src[0], hi = src[1];
+        dst[0] = lo;
+        dst[1] = hi;
+    }
+}
+
+/* The layer with int16 weights: two pixels' patches interleaved into `scratch`, then `gemm`
+ * (MCU_GEMM_W16_LAYER with K rounded up to 4, this layer's out_c and bounds; `stream` as
+ * mcu_gemm_2x2.h describes it, weights 0 past the patch, so the slots there add nothing
+ * whatever they hold) writes both. A lone last pixel fills both lanes. When in_c % 4 == 0
+ * every tap starts a group: the patches are written in place, in MCU_IL's lane order, and
+ * the weights come in that order; otherwise each patch is written in order into a third
+ * column of scratch and moved into its lane, the weights in patch order. */
+MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
+    mcu_gemm_w16_fn gemm, const int8_t *input, int8_t *output, const int32_t *stream,
+    int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
+    int32_t out_h, int32_t out_w, int32_t out_c,
+    int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
+    int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
+    int32_t input_offset)
+{
+    const int32_t offset2 = mcu_dup_s16(input_offset);
+    const int32_t pixels = out_h * out_w;
+    const int32_t K = filter_h * filter_w * in_c;
+    int16_t *const patch = scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K); /* in_c % 4 != 0 */
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + b * in_h * in_w * in_c;
+        int8_t *out = output + b * pixels * out_c;
+        int32_t oy = 0, ox = 0;
+        for (int32_t p = 0; p < pixels; p += 2) {
+            const int32_t lone = p + 1 == pixels;
+            for (int32_t lane = 0; lane < 2; ++lane) {
+                const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
+                if (in_c & 3) {
+                    mcu_im2col_patch_s8_s16(patch, image, in_h, in_w, in_c, filter_h, filter_w,
+                                            dilation_h, dilation_w, in_y0, in_x0, offset2);
+                    mcu_interleave_lane(scratch + 4 * lane, patch, K);
+                } else {
+                    mcu_im2col_patch_il(scratch + 4 * lane, image, in_h, in_w, in_c, filter_h,
+                                        filter_w, dilation_h, dilation_w, in_y0, in_x0, offset2);
+                }
+                if (!lone && ++ox == out_w) {
+                    ox = 0;
+                    ++oy;
+                }
+            }
+            gemm((const mcu_word *)(const void *)scratch, out + p * out_c, lone ? 0 : out_c, stream);
         }
     }
 }

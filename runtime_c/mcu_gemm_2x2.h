@@ -24,50 +24,163 @@ MCU_INLINE void mcu_store_2x2_s8(int8_t *out0, int8_t *out1, int32_t oc, const i
     out1[oc + 1] = (int8_t)mcu_clamp_s8(mcu_requant_bounded(a11, m1, c1, r1), act_min, act_max);
 }
 
-/* One group of 4 along K: pixel a's two words pa[0..1], pixel b's pb[0..1], channel a's
- * weight words w[0..1] and channel b's w[2..3] (int16 pairs in the same lane order), 8 SMLAD. */
-#define MCU_GEMM_W16_STEP(pa, pb, w)                                                   \
+/*
+ * The int16-weight GEMM of a pixel pair (1x1 and im2col kernels), for every channel pair:
+ * out0[oc] and out0[delta + oc] (pixel b; delta = 0 for a lone pixel, whose two lanes hold
+ * the same values) = bias + the dot products of the two pixels' int16 values with int16
+ * weights, requantized.
+ *
+ * cols: per group of 4 along K, pixel a's two words, then pixel b's (int16 pairs, lanes in
+ * the order of the weights). stream, per channel pair (a = 2i, b = 2i + 1), int32 words:
+ *   2 bias_a, 2 bias_a, 2 bias_b, 2 bias_b
+ *   per group: channel a's two words, channel b's two (int16 pairs of doubled weights)
+ *   multiplier_a, c_a, right_a, multiplier_b, c_b, right_b
+ * Weights and bias are doubled offline, so the accumulator comes out doubled as the short
+ * requantization wants it (mcu_requant_doubled; the compiler proved it exact per layer).
+ * K % 4 == 0 (weights 0 past the patch), out_c even.
+ */
+#define MCU_GEMM_W16_STEP(q, w)                                                        \
     do {                                                                               \
-        const int32_t xa0 = (pa)[0], xa1 = (pa)[1], xb0 = (pb)[0], xb1 = (pb)[1];      \
-        const int32_t wa0 = (w)[0], wa1 = (w)[1];                                      \
+        const int32_t xa0 = (q)[0], xa1 = (q)[1], xb0 = (q)[2], xb1 = (q)[3];          \
+        const int32_t wa0 = (w)[0], wa1 = (w)[1], wb0 = (w)[2], wb1 = (w)[3];          \
         a00 = mcu_smlad(xa0, wa0, a00);                                                \
         a00 = mcu_smlad(xa1, wa1, a00);                                                \
         a01 = mcu_smlad(xb0, wa0, a01);                                                \
         a01 = mcu_smlad(xb1, wa1, a01);                                                \
-        const int32_t wb0 = (w)[2], wb1 = (w)[3];                                      \
         a10 = mcu_smlad(xa0, wb0, a10);                                                \
         a10 = mcu_smlad(xa1, wb1, a10);                                                \
         a11 = mcu_smlad(xb0, wb0, a11);                                                \
         a11 = mcu_smlad(xb1, wb1, a11);                                                \
     } while (0)
 
-/*
- * out0[oc], out1[oc] for every oc: bias + the dot products of two pixels' int16 words with
- * int16 weights, requantized. Pixel a's words of group g (of 4 along K) are p[step g],
- * p[step g + 1], pixel b's the same `b` words further (step and b constants at each call:
- * 4 and 2 for the 1x1 kernel's interleaved pixels, 2 and the column length for the im2col
- * patches; one pointer walks both). Weights per channel pair and group: channel a's two
- * words, then channel b's. K % 4 == 0, out_c even.
- */
-MCU_INLINE void mcu_gemm_2x2_w16_body(
-    const mcu_word *p, int32_t b, int32_t step, int8_t *out0, int8_t *out1,
-    const int32_t *filter, const int32_t *bias, const int32_t *requant, int32_t K,
-    int32_t out_c, int32_t act_min, int32_t act_max)
+MCU_INLINE void mcu_gemm_2x2_w16_body(const mcu_word *cols, int8_t *out0, int32_t delta,
+                                      const int32_t *stream, int32_t K, int32_t out_c,
+                                      int32_t act_min, int32_t act_max)
 {
-    const int32_t *w = filter;
-    for (int32_t oc = 0; oc < out_c; oc += 2) {
-        int32_t a00 = bias[oc], a01 = a00, a10 = bias[oc + 1], a11 = a10;
-        const mcu_word *q = p;
-        for (int32_t blocks = K >> 3; blocks > 0; --blocks, q += 2 * step, w += 8) {
-            MCU_GEMM_W16_STEP(q, q + b, w); /* half the loop overhead */
-            MCU_GEMM_W16_STEP(q + step, q + step + b, w + 4);
+    const int32_t *w = stream;
+    for (int32_t pairs = out_c >> 1; pairs > 0; --pairs, out0 += 2) {
+        int32_t a00 = w[0], a01 = w[1], a10 = w[2], a11 = w[3];
+        w += 4;
+        const mcu_word *q = cols;
+        for (int32_t groups = K >> 2; groups > 0; --groups, q += 4, w += 4) {
+            MCU_GEMM_W16_STEP(q, w);
         }
-        if (K & 4) {
-            MCU_GEMM_W16_STEP(q, q + b, w);
-            w += 4;
-        }
-        mcu_store_2x2_s8(out0, out1, oc, requant, a00, a01, a10, a11, act_min, act_max);
+        /* pixel b first: for a lone pixel (delta 0) pixel a's bytes are the last written */
+        out0[delta] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a01, w[0], w[1], w[2]), act_min, act_max);
+        out0[0] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a00, w[0], w[1], w[2]), act_min, act_max);
+        out0[delta + 1] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a11, w[3], w[4], w[5]), act_min, act_max);
+        out0[1] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a10, w[3], w[4], w[5]), act_min, act_max);
+        w += 6;
     }
 }
+
+/* The GEMM of one layer, as a function of its own (made by MCU_GEMM_W16_LAYER). */
+typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delta,
+                                const int32_t *stream);
+
+#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__thumb2__)
+/*
+ * On DSP cores the layer's GEMM is assembly: all 14 free registers are needed to hold a
+ * group's 8 words (two LDM), the four sums and the two walking pointers, more than a C
+ * function gets. A group is 2 LDM + 8 SMLAD, 10 instructions for 16 MACs; the groups are
+ * unrolled (PRE of them, then a loop of 8 per pass while LOOP), and each channel pair
+ * ends in an LDM of its six requantization words, 4 instructions per output (SMMLAR, ADD
+ * ASR #31, ASR, SSAT, plus the compares of narrower activation bounds) and the stores.
+ * Frame: [sp] cols, [sp+4] out0, [sp+8] delta, [sp+12] stream end, [sp+16] cols end.
+ * Registers: r0 cols walk, r1 stream walk, r2-r5 sums a00 a01 a10 a11, r6-r9 pixel words,
+ * r10-r12 lr weight words.
+ */
+#define MCU_GEMM_STR_(x) #x
+#define MCU_GEMM_STR(x) MCU_GEMM_STR_(x)
+#define MCU_GEMM_W16_GROUP_ASM                                                         \
+    "ldmia r0!, {r6-r9}\n\t"                                                           \
+    "ldmia r1!, {r10-r12, lr}\n\t"                                                     \
+    "smlad r2, r6, r10, r2\n\t"                                                        \
+    "smlad r2, r7, r11, r2\n\t"                                                        \
+    "smlad r3, r8, r10, r3\n\t"                                                        \
+    "smlad r3, r9, r11, r3\n\t"                                                        \
+    "smlad r4, r6, r12, r4\n\t"                                                        \
+    "smlad r4, r7, lr, r4\n\t"                                                         \
+    "smlad r5, r8, r12, r5\n\t"                                                        \
+    "smlad r5, r9, lr, r5\n\t"
+/* acc = clamp(((acc * m rounded high) + c + (acc >> 31)) >> right), t a free register */
+#define MCU_GEMM_REQUANT_ASM(acc, m, c, right, t)                                      \
+    "smmlar " t ", " acc ", " m ", " c "\n\t"                                          \
+    "add " t ", " t ", " acc ", asr #31\n\t"                                           \
+    "asr " t ", " t ", " right "\n\t"                                                  \
+    "ssat " acc ", #8, " t "\n\t"                                                      \
+    ".if MCU_ACT_MIN > -128\n\t"                                                       \
+    "cmp " acc ", #MCU_ACT_MIN\n\t"                                                    \
+    "it lt\n\t"                                                                        \
+    "movlt " acc ", #MCU_ACT_MIN\n\t"                                                  \
+    ".endif\n\t"                                                                       \
+    ".if MCU_ACT_MAX < 127\n\t"                                                        \
+    "cmp " acc ", #MCU_ACT_MAX\n\t"                                                    \
+    "it gt\n\t"                                                                        \
+    "movgt " acc ", #MCU_ACT_MAX\n\t"                                                  \
+    ".endif\n\t"
+
+/* Defines `name` (static, naked): the GEMM of a layer with K / 4 = PRE + 8 * (passes of the
+ * loop, any number when LOOP is 1) groups, OUT_C channels, bounds [ACT_MIN, ACT_MAX], integer
+ * literals all (the generated model computes them). */
+#define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
+    __attribute__((naked, noinline, used)) static void name(                              \
+        __attribute__((unused)) const mcu_word *cols, __attribute__((unused)) int8_t *out0, \
+        __attribute__((unused)) int32_t delta, __attribute__((unused)) const int32_t *stream) \
+    {                                                                                    \
+        __asm__ volatile(                                                                \
+            ".set MCU_ACT_MIN, " MCU_GEMM_STR(ACT_MIN) "\n\t"                             \
+            ".set MCU_ACT_MAX, " MCU_GEMM_STR(ACT_MAX) "\n\t"                             \
+            "push {r4-r11, lr}\n\t"                                                      \
+            "sub sp, sp, #20\n\t"                                                        \
+            ".set MCU_STREAM_BYTES, " MCU_GEMM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_GEMM_STR(K) ")\n\t" \
+            ".set MCU_COLS_BYTES, 4 * " MCU_GEMM_STR(K) "\n\t"                            \
+            "movw r12, #(MCU_STREAM_BYTES & 0xffff)\n\t"                                 \
+            "movt r12, #(MCU_STREAM_BYTES >> 16)\n\t"                                    \
+            "add r12, r12, r3\n\t"                                                       \
+            "movw lr, #(MCU_COLS_BYTES & 0xffff)\n\t"                                    \
+            "movt lr, #(MCU_COLS_BYTES >> 16)\n\t"                                       \
+            "add lr, lr, r0\n\t"                                                         \
+            "stm sp, {r0, r1, r2, r12, lr}\n\t"                                          \
+            "mov r1, r3\n\t"                                                             \
+            "1:\n\t"                                                                     \
+            "ldmia r1!, {r2-r5}\n\t"                                                     \
+            ".rept " MCU_GEMM_STR(PRE) "\n\t"                                            \
+            MCU_GEMM_W16_GROUP_ASM                                                       \
+            ".endr\n\t"                                                                  \
+            ".if " MCU_GEMM_STR(LOOP) "\n\t"                                             \
+            "2:\n\t"                                                                     \
+            ".rept 8\n\t"                                                                \
+            MCU_GEMM_W16_GROUP_ASM                                                       \
+            ".endr\n\t"                                                                  \
+            "ldr r6, [sp, #16]\n\t"                                                      \
+            "cmp r0, r6\n\t"                                                             \
+            "bne 2b\n\t"                                                                 \
+            ".endif\n\t"                                                                 \
+            "ldmia r1!, {r6-r11}\n\t"                                                    \
+            MCU_GEMM_REQUANT_ASM("r3", "r6", "r7", "r8", "r12")                          \
+            MCU_GEMM_REQUANT_ASM("r2", "r6", "r7", "r8", "lr")                           \
+            MCU_GEMM_REQUANT_ASM("r5", "r9", "r10", "r11", "r12")                        \
+            MCU_GEMM_REQUANT_ASM("r4", "r9", "r10", "r11", "lr")                         \
+            "ldm sp, {r0, r6, r7, r8}\n\t"                                               \
+            "strb r3, [r6, r7]\n\t"                                                      \
+            "strb r2, [r6], #1\n\t"                                                      \
+            "strb r5, [r6, r7]\n\t"                                                      \
+            "strb r4, [r6], #1\n\t"                                                      \
+            "str r6, [sp, #4]\n\t"                                                       \
+            "cmp r1, r8\n\t"                                                             \
+            "bne 1b\n\t"                                                                 \
+            "add sp, sp, #20\n\t"                                                        \
+            "pop {r4-r11, pc}\n\t");                                                     \
+    }
+#else
+/* Elsewhere (the host, cores without DSP) the C body with the layer's constants. */
+#define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
+    MCU_NOINLINE void name(const mcu_word *cols, int8_t *out0, int32_t delta,             \
+                           const int32_t *stream)                                        \
+    {                                                                                    \
+        mcu_gemm_2x2_w16_body(cols, out0, delta, stream, (K), (OUT_C), (ACT_MIN), (ACT_MAX)); \
+    }
+#endif
 
 #endif /* MCU_GEMM_2X2_H */

@@ -269,12 +269,27 @@ MCU_INLINE int32_t mcu_smmulr(int32_t a, int32_t b)
  * compiler proved it exact on (mcugen/ops/fast_requant.py has the proof and the checks):
  * every channel shifts right (right >= 1), |acc| < 2^30 and |acc| + |c| + 1 < 2^31, with
  * c = 2^(right-1) + (output_offset << right); channels with all-zero weights come as
- * (0, 2 v, 1) and give their constant v. The caller clamps to the activation range.
+ * (0, 2 v + 1, 1) and give their constant v. The caller clamps to the activation range.
  */
 MCU_INLINE int32_t mcu_requant_bounded(int32_t acc, int32_t multiplier, int32_t c, int32_t right)
 {
     const int32_t q = mcu_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
     return (q + c + (q >> 31)) >> right;
+}
+
+/*
+ * The same for an accumulator that is already doubled (kernels whose weights and bias are
+ * stored doubled), with the -1 of a negative value taken from acc2's sign instead of q's:
+ * (q + c - [acc2 < 0]) >> right. Equal to mcu_requant_bounded(acc2 / 2, ...) under the same
+ * preconditions, because multiplier >= 0 makes q = SMMULR(acc2, m) >= 0 when acc2 >= 0 and
+ * q <= 0 when acc2 < 0, and where the two signs differ (q == 0, acc2 < 0) the term changes
+ * nothing: c = 2^(right-1) + (output_offset << right) gives c >> right == (c - 1) >> right,
+ * and a constant channel's (0, 2 v + 1, 1) gives v either way. On DSP cores the GEMM's
+ * assembly does it as SMMLAR (q + c in one), ADD ASR #31, ASR: three instructions.
+ */
+MCU_INLINE int32_t mcu_requant_doubled(int32_t acc2, int32_t multiplier, int32_t c, int32_t right)
+{
+    return (mcu_smmulr(acc2, multiplier) + c + (acc2 >> 31)) >> right;
 }
 
 /* clamp(v, act_min, act_max) for int8 bounds: SSAT to [-128, 127] (one instruction), then

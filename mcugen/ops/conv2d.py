@@ -9,7 +9,8 @@ from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, out_size, pad_before
 from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optional_in, out,
                                output_range, pack_s16_pairs, require_activation_scale,
-                               require_const, require_int8_activation, require_quant, tensor_in)
+                               require_const, require_int8_activation, require_quant, tensor_in,
+                               wrap_int32)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.dwconv2d_3x3 import lower_3x3, runs_in_place
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
@@ -101,9 +102,10 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def im2col_scratch_bytes(patch: int) -> int:
-    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values)."""
-    return 2 * ((patch + 3) // 4 * 4) * 2
+def im2col_scratch_bytes(patch: int, columns: int = 2) -> int:
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values), or
+    three for mcu_conv2d_im2col_w16_s8 when in_c % 4 != 0."""
+    return columns * ((patch + 3) // 4 * 4) * 2
 
 
 # An out-of-place depthwise 3x3 layer takes the plane kernel (mcu_dwconv2d_3x3_s8) from
@@ -152,31 +154,60 @@ def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
                               args["input_offset"])
 
 
-def widen_pairs(rows: np.ndarray, order: list[int]) -> np.ndarray:
-    """Weights [out_c][K] (K % 4 == 0, out_c even) pre-extended to int16 pairs packed in int32
-    words (lo | hi << 16), per channel pair and group of 4 along K: channel a's group in
-    `order` as two words, then channel b's. [0, 2, 1, 3] gives (a0, a2) (a1, a3) (b0, b2)
-    (b1, b3), the SXTB16 order of MCU_CONV2D_1X1_W16_LAYER; [0, 1, 2, 3] the patch order of
-    MCU_CONV2D_IM2COL_W16_LAYER."""
+# The int16-weight GEMM's groups come PRE at first, then in a loop of 8 per pass (LOOP);
+# up to this many groups are all unrolled (mcu_gemm_2x2.h's assembly).
+GEMM_UNROLLED_GROUPS = 8
+
+
+def gemm_stream(rows: np.ndarray, bias: np.ndarray, requant: np.ndarray,
+                order: tuple[int, ...] = (0, 2, 1, 3)) -> np.ndarray:
+    """The stream of MCU_GEMM_W16_LAYER (mcu_gemm_2x2.h) for weights [out_c][K] (K % 4 == 0,
+    out_c even), bias (int32, any input offset folded in) and the requant table, as int32
+    words per channel pair a = 2i, b = 2i + 1: the doubled biases (a, a, b, b); per group of
+    4 along K the doubled weights as int16 pairs in the pixels' lane order, x0 x2 x1 x3 by
+    default: (a0, a2) (a1, a3) (b0, b2) (b1, b3); then (multiplier, c, right) of a and of b. Doubling the weights and
+    the bias doubles the accumulator (wrapping alike mod 2^32), as mcu_requant_doubled
+    wants it."""
     out_c, K = rows.shape
-    groups = rows.reshape(out_c // 2, 2, K // 4, 4)[..., order]
-    return pack_s16_pairs(groups.transpose(0, 2, 1, 3))
+    pairs = out_c // 2
+    doubled = wrap_int32(2 * bias.astype(np.int64).reshape(-1)).reshape(pairs, 2)
+    head = doubled[:, [0, 0, 1, 1]]
+    groups = (2 * rows.astype(np.int32)).reshape(pairs, 2, K // 4, 4)[..., list(order)]
+    words = pack_s16_pairs(groups.transpose(0, 2, 1, 3)).reshape(pairs, K)
+    return np.concatenate([head, words, requant.reshape(pairs, 6)], axis=1).reshape(-1)
+
+
+def _gemm_args(K: int, out_c: int, patch: int) -> dict:
+    """The int16-weight GEMM's constants: K (the patch rounded up to 4), its unrolled and
+    looped groups, and the flash its stream adds over int8 weights, bias and requant table
+    (the int16 weights' extra byte each, the second copy of each bias; the compile summary
+    reports it)."""
+    groups = K // 4
+    pre = groups if groups <= GEMM_UNROLLED_GROUPS else groups % GEMM_UNROLLED_GROUPS
+    return dict(wide_weights=1, gemm_k=K, gemm_pre=pre,
+                gemm_loop=int(groups > GEMM_UNROLLED_GROUPS),
+                wide_bytes=out_c * (2 * K - patch + 4))
 
 
 def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
                widen: bool) -> Lowered:
     """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly (two at
     a time, sign-extended once into scratch), the input offset folded into the bias; with
-    `widen` (K % 4 == 0 and out_c even) the weights are stored pre-extended to int16."""
+    `widen` (K % 4 == 0 and out_c even) the weights, bias and requantization go into one
+    int16-weight stream for the layer's GEMM (gemm_stream)."""
     args = portable.args
     bias = next(c for c in portable.consts if c.role == "bias")
     folded = fold_input_offset(bias.values, rows, args["input_offset"])
     widen = widen and args["in_c"] % 4 == 0 and args["out_c"] % 2 == 0
-    weights = (ConstArray("filter", "int32_t", widen_pairs(rows, [0, 2, 1, 3])) if widen
-               else ConstArray("filter", "int8_t", np.ascontiguousarray(rows)))
-    new_consts = (weights, ConstArray("bias", "int32_t", folded),
-                  ConstArray("requant", "int32_t", requant))
-    return replace(portable, args={**args, "wide_weights": int(widen)}, consts=new_consts,
+    if widen:
+        new_consts = (ConstArray("filter", "int32_t", gemm_stream(rows, folded, requant)),)
+        new_args = {**args, **_gemm_args(args["in_c"], args["out_c"], args["in_c"])}
+    else:
+        new_consts = (ConstArray("filter", "int8_t", np.ascontiguousarray(rows)),
+                      ConstArray("bias", "int32_t", folded),
+                      ConstArray("requant", "int32_t", requant))
+        new_args = {**args, "wide_weights": 0}
+    return replace(portable, args=new_args, consts=new_consts,
                    kernel="mcu_conv2d_1x1_s8.h", function="mcu_conv2d_1x1_s8",
                    scratch_bytes=args["in_c"] // 4 * 16)
 
@@ -217,13 +248,20 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
             and args["out_h"] == args["in_h"] and args["out_w"] == args["in_w"]):
         return _pointwise(portable, filt.reshape(args["out_c"], patch), requant, wide_weights)
     rows = filt.reshape(args["out_c"], patch)
-    widen = wide_weights and args["out_c"] % 2 == 0
-    padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
-    weights = (ConstArray("filter", "int32_t", widen_pairs(padded, [0, 1, 2, 3])) if widen
-               else ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)))
-    new_consts = (weights, next(c for c in portable.consts if c.role == "bias"),
+    bias = next(c for c in portable.consts if c.role == "bias")
+    if wide_weights and args["out_c"] % 2 == 0:
+        padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
+        # in_c % 4 == 0: patches written in the lane order x0 x2 x1 x3; else in patch order
+        # through a third column (mcu_conv2d_im2col_w16_s8)
+        aligned = args["in_c"] % 4 == 0
+        stream = gemm_stream(padded, bias.values, requant, (0, 2, 1, 3) if aligned else (0, 1, 2, 3))
+        return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch)},
+                       consts=(ConstArray("filter", "int32_t", stream),),
+                       kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_w16_s8",
+                       scratch_bytes=im2col_scratch_bytes(patch, 2 if aligned else 3))
+    new_consts = (ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)), bias,
                   ConstArray("requant", "int32_t", requant))
-    return replace(portable, args={**args, "wide_weights": int(widen)}, consts=new_consts,
+    return replace(portable, args={**args, "wide_weights": 0}, consts=new_consts,
                    kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_s8",
                    scratch_bytes=im2col_scratch_bytes(patch))
 

@@ -18,8 +18,14 @@ Five instructions (LSL, SMMULR, ADD, ADD ASR, ASR) instead of about twenty; the 
 |bias| + sum|w| * max|x + input_offset|, computed from the constant weights.
 
 A channel whose weights are all zero (pruned) always accumulates its bias, so its output
-is a constant v computed here with TFLM's arithmetic; its entry (0, 2 v, 1) gives q = 0 and
-out = 2 v >> 1 = v whatever the accumulator (such channels often carry biases near 2^30).
+is a constant v computed here with TFLM's arithmetic; its entry (0, 2 v + 1, 1) gives q = 0
+and out = (2 v + 1) >> 1 = v whatever the accumulator (such channels often carry biases near
+2^30), and so does mcu_requant_doubled's (2 v + 1 - 1) >> 1 when the accumulator is negative.
+
+mcu_requant_doubled (the int16-weight GEMMs, whose weights and bias are stored doubled) takes
+the -1 from the accumulator's sign: (SMMULR(2 acc, m) + c - [acc < 0]) >> right. With m >= 0,
+q >= 0 when acc >= 0 and q <= 0 when acc < 0; the signs differ only at q == 0, acc < 0, where
+c >> right == (c - 1) >> right since c's low `right` bits are 2^(right-1) (right >= 1).
 """
 from __future__ import annotations
 
@@ -50,9 +56,9 @@ def fast_requant_table(multipliers, shifts, output_offset: int, bias: np.ndarray
         m, s, bound = int(m), int(s), int(bound)
         if not row.any():
             value = mbqm(int(b), m, s) + int(output_offset)
-            if abs(2 * value) >= (1 << 31):
+            if abs(2 * value) + 1 >= (1 << 31):
                 return None
-            table.append((0, 2 * value, 1))
+            table.append((0, 2 * value + 1, 1))
             continue
         right = -s
         if not 1 <= right <= 31 or not 0 <= m < (1 << 31) or bound >= ACC_LIMIT:
@@ -70,3 +76,9 @@ def fast_requant(acc: int, multiplier: int, c: int, right: int) -> int:
     """The C arithmetic of mcu_requant_bounded on Python ints (for tests)."""
     q = (2 * acc * multiplier + (1 << 31)) >> 32
     return (q + c + (q >> 31)) >> right
+
+
+def doubled_requant(acc: int, multiplier: int, c: int, right: int) -> int:
+    """The C arithmetic of mcu_requant_doubled(2 acc, ...) on Python ints (for tests)."""
+    q = (2 * acc * multiplier + (1 << 31)) >> 32
+    return (q + c - (1 if acc < 0 else 0)) >> right

@@ -19,7 +19,8 @@ from mcugen.ir import Graph, Op
 PIXEL_ORDER = {"mcu_conv2d_s8": 1, "mcu_dwconv2d_s8": 1, "mcu_avgpool2d_s8": 1,
                "mcu_maxpool2d_s8": 1, "mcu_fc_s8": 1, "mcu_add_s8": 1,
                # SIMD kernels: im2col of two pixels, then both are written
-               "mcu_conv2d_im2col_s8": 2, "mcu_dwconv2d_ch4_s8": 1, "mcu_fc_dot_s8": 1,
+               "mcu_conv2d_im2col_s8": 2, "mcu_conv2d_im2col_w16_s8": 2,
+               "mcu_dwconv2d_ch4_s8": 1, "mcu_fc_dot_s8": 1,
                # 1x1 pointwise: both pixels of a pair read (GEMM), then both written
                "mcu_conv2d_1x1_s8": 2}
 

@@ -49,16 +49,21 @@ def test_simd_conv2d_bit_exact(case, wide):
                          padding=padding, activation=activation, per_channel=per_channel)
     compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd", wide_weights=wide)
     pointwise = kernel == (1, 1) and stride == (1, 1)  # 1x1, stride 1: no padding either way
-    expected = "mcu_conv2d_1x1_s8(" if pointwise else "mcu_conv2d_im2col_s8("
     source = compiled.files[f"{compiled.prefix}.c"]
-    assert expected in source
     # the layer's own block / GEMM, with its channel counts and bounds baked in; int16
-    # weights where asked and the shape allows (1x1: K % 4 == 0; both: out_c even)
+    # weights where asked and the shape allows (1x1: K % 4 == 0; both: out_c even), as the
+    # GEMM stream of MCU_GEMM_W16_LAYER with K rounded up to 4
     K = kernel[0] * kernel[1] * in_shape[3]
     widened = wide and out_c % 2 == 0 and (K % 4 == 0 or not pointwise)
-    w16 = "_W16" if widened else ""
-    layer = (f"MCU_CONV2D_1X1{w16}_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c},"
-             if pointwise else f"MCU_CONV2D_IM2COL{w16}_LAYER({compiled.prefix}_layer0_gemm, ")
+    driver = ("mcu_conv2d_1x1_s8(" if pointwise else
+              "mcu_conv2d_im2col_w16_s8(" if widened else "mcu_conv2d_im2col_s8(")
+    assert driver in source
+    if widened:
+        layer = f"MCU_GEMM_W16_LAYER({compiled.prefix}_layer0_gemm, {(K + 3) // 4 * 4}, {out_c}, "
+    elif pointwise:
+        layer = f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c},"
+    else:
+        layer = f"MCU_CONV2D_IM2COL_LAYER({compiled.prefix}_layer0_gemm, "
     assert layer in source
     assert bool(compiled.summary.wide_weights_bytes) == widened
 

@@ -1,6 +1,6 @@
 """The short requantizations of the SIMD kernels equal mcu_requant, TFLM's arithmetic, on
 edge values and millions of random ones (host build with UBSan): mcu_requant_fast for every
-input, and mcu_requant_bounded (mcu_simd.h) within the preconditions that
+input, and mcu_requant_bounded and mcu_requant_doubled (mcu_simd.h) within the preconditions that
 mcugen/ops/fast_requant.py checks per layer. fast_requant_table's choices are tested too."""
 import shutil
 import subprocess
@@ -75,11 +75,27 @@ int main(void)
         if ((int64_t)(x < 0 ? -(int64_t)x : x) + (c64 < 0 ? -c64 : c64) + 1 >= (1LL << 31)) {
             continue;
         }
-        if (mcu_requant(x, m, -right) + zp != mcu_requant_bounded(x, m, (int32_t)c64, right)) {
+        const int32_t want = mcu_requant(x, m, -right) + zp;
+        if (want != mcu_requant_bounded(x, m, (int32_t)c64, right)) {
             printf("bounded mismatch x=%ld m=%ld right=%ld zp=%ld\n", (long)x, (long)m, (long)right, (long)zp);
             ++failures;
         }
-        ++checks;
+        if (want != mcu_requant_doubled(2 * x, m, (int32_t)c64, right)) {
+            printf("doubled mismatch x=%ld m=%ld right=%ld zp=%ld\n", (long)x, (long)m, (long)right, (long)zp);
+            ++failures;
+        }
+        checks += 2;
+    }
+    /* a constant channel's entry (0, 2 v + 1, 1) gives v for any accumulator, both forms */
+    for (long n = 0; n < 100000; ++n) {
+        const int32_t v = (int32_t)(next() >> 2) - (1 << 29);
+        uint32_t r = next();
+        const int32_t x = (int32_t)(r >> 2) * ((r & 1u) ? -1 : 1);
+        if (mcu_requant_bounded(x >> 1, 0, 2 * v + 1, 1) != v || mcu_requant_doubled(x, 0, 2 * v + 1, 1) != v) {
+            printf("constant mismatch x=%ld v=%ld\n", (long)x, (long)v);
+            ++failures;
+        }
+        checks += 2;
     }
     printf("%ld checks, %ld failures\n", checks, failures);
     return failures != 0;
@@ -103,7 +119,7 @@ def test_fast_requant_table_takes_only_provable_layers():
     that could push |acc| to 2^30 do not; an all-zero row gives its constant output."""
     import numpy as np
 
-    from mcugen.ops.fast_requant import fast_requant, fast_requant_table
+    from mcugen.ops.fast_requant import doubled_requant, fast_requant, fast_requant_table
     from mcugen.ops.fixedpoint import mbqm
 
     rows = np.array([[1, -127, 5], [3, 0, -2]], np.int8)
@@ -123,3 +139,5 @@ def test_fast_requant_table_takes_only_provable_layers():
     assert table is not None and table[0] == 0 and table[2] == 1
     want = mbqm(int(bias[0]), int(m[0]), 0) - 128
     assert fast_requant(int(bias[0]), 0, int(table[1]), 1) == want
+    for acc in (int(bias[0]), -int(bias[0]), 0, -1):  # the doubled form, either sign
+        assert doubled_requant(acc, 0, int(table[1]), 1) == want
