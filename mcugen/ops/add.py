@@ -1,8 +1,12 @@
 """ADD, int8: both inputs rescaled to a common scale (left shift 20), summed, requantized.
 
 Same-shape activations use mcu_add_s8; broadcasting or a constant operand uses
-mcu_add_broadcast_s8 (same arithmetic, the loop nest of mcugen.ops.broadcast)."""
+mcu_add_broadcast_s8 (same arithmetic, the loop nest of mcugen.ops.broadcast). The SIMD
+kernel set tabulates each input's rescaling (mcu_add_table_s8) where the short
+requantization of the sum is provably exact."""
 from __future__ import annotations
+
+import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import f32, quantize_multiplier
@@ -10,7 +14,9 @@ from mcugen.ops.broadcast import broadcast_loops
 from mcugen.ops.common import (fail, out, output_range, require_activation_scale,
                                require_int8_activation, tensor_in)
 from mcugen.ops.elementwise import check_binary, operand_consts
-from mcugen.ops.registry import Lowered, OpSpec, register
+from mcugen.ops.fast_requant import requant_entry
+from mcugen.ops.fixedpoint import mbqm
+from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 LEFT_SHIFT = 20  # TFLM's headroom for int8 ADD
 
@@ -59,4 +65,26 @@ def _lower(graph: Graph, op: Op) -> Lowered:
     return Lowered(args=args, kernel="mcu_add_s8.h", function="mcu_add_s8")
 
 
-register(OpSpec(kind="ADD", check=_check, lower=_lower, template="add"))
+def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -> Lowered | None:
+    """mcu_add_table_s8 for same-shape inputs: each input's rescaling, a function of its int8
+    value, tabulated (doubled); the sum requantized the short way when requant_entry proves
+    that exact (it bounds |sum| by the tables' largest values), else None."""
+    if portable.function != "mcu_add_s8":
+        return None
+    a = portable.args
+    values = np.arange(-128, 128)
+    tables = [np.array([mbqm((int(x) + a[f"input{k}_offset"]) << a["left_shift"],
+                             a[f"input{k}_multiplier"], a[f"input{k}_shift"]) for x in values],
+                       np.int64) for k in (1, 2)]
+    bound = int(np.abs(tables[0]).max() + np.abs(tables[1]).max())
+    requant = requant_entry(a["output_multiplier"], a["output_shift"], a["output_offset"], bound)
+    if requant is None:
+        return None
+    doubled = (2 * np.concatenate(tables)).astype(np.int32)
+    return Lowered(args={**a}, kernel="mcu_add_table_s8.h", function="mcu_add_table_s8",
+                   consts=(ConstArray("tables", "int32_t", doubled),
+                           ConstArray("requant", "int32_t", np.array(requant, np.int32))))
+
+
+register(OpSpec(kind="ADD", check=_check, lower=_lower, template="add",
+                extra={"simd": _simd}))

@@ -44,6 +44,19 @@ def accumulator_bound(bias: np.ndarray, rows: np.ndarray, input_offset: int) -> 
     return np.abs(bias.astype(np.int64).reshape(-1)) + np.abs(rows).sum(axis=1) * widest
 
 
+def requant_entry(multiplier: int, shift: int, output_offset: int,
+                  bound: int) -> tuple[int, int, int] | None:
+    """(multiplier, c, right) for accumulators with |acc| <= bound, or None when the short
+    form is not provably exact for them (a left shift or none, or the bound too wide)."""
+    right = -int(shift)
+    if not 1 <= right <= 31 or not 0 <= multiplier < (1 << 31) or bound >= ACC_LIMIT:
+        return None
+    c = (1 << (right - 1)) + (int(output_offset) << right)
+    if bound + abs(c) + 1 >= (1 << 31):
+        return None
+    return int(multiplier), c, right
+
+
 def fast_requant_table(multipliers, shifts, output_offset: int, bias: np.ndarray,
                        rows: np.ndarray, input_offset: int) -> np.ndarray | None:
     """(multiplier, c, right) per output channel (rows: that channel's weights), flattened
@@ -60,13 +73,10 @@ def fast_requant_table(multipliers, shifts, output_offset: int, bias: np.ndarray
                 return None
             table.append((0, 2 * value + 1, 1))
             continue
-        right = -s
-        if not 1 <= right <= 31 or not 0 <= m < (1 << 31) or bound >= ACC_LIMIT:
+        entry = requant_entry(m, s, output_offset, bound)
+        if entry is None:
             return None
-        c = (1 << (right - 1)) + (int(output_offset) << right)
-        if bound + abs(c) + 1 >= (1 << 31):
-            return None
-        table.append((m, c, right))
+        table.append(entry)
     if not table:
         return None
     return np.array(table, np.int64).astype(np.int32).reshape(-1)

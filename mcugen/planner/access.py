@@ -17,7 +17,7 @@ from mcugen.ir import Graph, Op
 
 # kernel function -> output pixels it may write before reading the next pixel's input
 PIXEL_ORDER = {"mcu_conv2d_s8": 1, "mcu_dwconv2d_s8": 1, "mcu_avgpool2d_s8": 1,
-               "mcu_maxpool2d_s8": 1, "mcu_fc_s8": 1, "mcu_add_s8": 1,
+               "mcu_maxpool2d_s8": 1, "mcu_fc_s8": 1, "mcu_add_s8": 1, "mcu_add_table_s8": 1,
                # SIMD kernels: im2col of two pixels, then both are written
                "mcu_conv2d_im2col_s8": 2, "mcu_conv2d_im2col_w16_s8": 2,
                "mcu_dwconv2d_ch4_s8": 1, "mcu_fc_dot_s8": 1,
@@ -53,7 +53,7 @@ def overlap_delta(graph: Graph, op: Op, position: int) -> int | None:
     block, args = PIXEL_ORDER[lowered.function], lowered.args
     x = graph.tensors[op.inputs[position]]
     y = graph.tensors[op.outputs[0]]
-    if lowered.function == "mcu_add_s8":  # element i read, then element i written
+    if lowered.function in ("mcu_add_s8", "mcu_add_table_s8"):  # element i read, then written
         return _delta(np.arange(x.size, dtype=np.int64), 1, block)
     if lowered.function == "mcu_fc_s8":
         if position != 0:

@@ -125,7 +125,7 @@ def _layer(graph: Graph, index: int) -> Layer | None:
     if op.kind in ELEMENTWISE:
         if len(inputs) != 2 or any(graph.tensors[t].shape != y.shape for t in inputs):
             return None
-        if op.params["lowered"].function != "mcu_add_s8":
+        if op.params["lowered"].function not in ("mcu_add_s8", "mcu_add_table_s8"):
             return None
         return Layer(**shape)
     if len(inputs) != 1:

@@ -1,5 +1,6 @@
 """ADD, int8 (same shapes): bit-exact with TFLite Micro over input scales (equal, close,
-one much larger than the other), zero points, output scales and fused activations."""
+one much larger than the other), zero points, output scales and fused activations, with the
+portable kernel (mcu_add_s8) and the SIMD set's table kernel (mcu_add_table_s8)."""
 import numpy as np
 import pytest
 
@@ -28,12 +29,16 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("kernels", ["portable", "simd"])
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_add_bit_exact(case):
+def test_add_bit_exact(case, kernels):
     shape, scale1, scale2, activation, out_scale = CASES[case]
     rng = np.random.default_rng(4000 + list(CASES).index(case))
     model = add_model(rng, shape, scale1, scale2, activation=activation, out_scale=out_scale)
-    assert_bit_exact(model, count=12, seed=1)
+    compiled = assert_bit_exact(model, count=12, seed=1, kernels=kernels)
+    # every case here has a sum the short requantization provably handles
+    kernel = "mcu_add_table_s8(" if kernels == "simd" else "mcu_add_s8("
+    assert kernel in compiled.files[f"{compiled.prefix}.c"]
 
 
 @pytest.mark.parametrize("activation", ["NONE", "RELU"])
