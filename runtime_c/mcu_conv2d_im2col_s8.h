@@ -28,7 +28,7 @@
 /* Two patches of K int16 values, each rounded up to a multiple of 4 (8-byte aligned; the
  * int16-weight GEMM reads whole groups of 4, its weights are 0 past K). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 3) / 4 * 4)
-/* two int16 patches (mcu_conv2d_im2col_w16_s8 with in_c % 4 != 0: three) */
+/* two int16 patches (mcu_conv2d_im2col_w16_s8 with filter_w * in_c % 4 != 0: three) */
 #define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
@@ -112,6 +112,9 @@ MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src
     }
 }
 
+/* Filter rows up to this many bytes that cross the image border are gathered on the stack. */
+#define MCU_IM2COL_ROW_BYTES 64
+
 /* One pixel's patch into its lane: the filter window at (in_y0, in_x0), offset added. */
 MCU_INLINE void mcu_im2col_patch_il(
     int16_t *lane, const int8_t *image, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -128,6 +131,20 @@ MCU_INLINE void mcu_im2col_patch_il(
         const int8_t *src = image + in_y * in_w * in_c;
         if (dilation_w == 1 && in_x0 >= 0 && in_x0 + filter_w <= in_w) {
             mcu_expand_s8_s16_il(lane, fy * row, src + in_x0 * in_c, row, offset2);
+            continue;
+        }
+        if (row <= MCU_IM2COL_ROW_BYTES) {
+            /* a row across the border, gathered first: padded taps hold the input's zero
+             * point, which the offset turns into 0, so the row goes in whole groups */
+            union { int32_t align; int8_t bytes[MCU_IM2COL_ROW_BYTES]; } gathered;
+            memset(gathered.bytes, -mcu_lane_s16((uint32_t)offset2, 0), (size_t)row);
+            for (int32_t fx = 0; fx < filter_w; ++fx) {
+                const int32_t in_x = in_x0 + dilation_w * fx;
+                if (in_x >= 0 && in_x < in_w) {
+                    memcpy(gathered.bytes + fx * in_c, src + in_x * in_c, (size_t)in_c);
+                }
+            }
+            mcu_expand_s8_s16_il(lane, fy * row, gathered.bytes, row, offset2);
             continue;
         }
         for (int32_t fx = 0; fx < filter_w; ++fx) {
@@ -290,10 +307,12 @@ MCU_INLINE void mcu_interleave_lane(int16_t *lane, const int16_t *patch, int32_t
 /* The layer with int16 weights: two pixels' patches interleaved into `scratch`, then `gemm`
  * (MCU_GEMM_W16_LAYER with K rounded up to 4, this layer's out_c and bounds; `stream` as
  * mcu_gemm_2x2.h describes it, weights 0 past the patch, so the slots there add nothing
- * whatever they hold) writes both. A lone last pixel fills both lanes. When in_c % 4 == 0
- * every tap starts a group: the patches are written in place, in MCU_IL's lane order, and
- * the weights come in that order; otherwise each patch is written in order into a third
- * column of scratch and moved into its lane, the weights in patch order. */
+ * whatever they hold) writes both. A lone last pixel fills both lanes. When a filter row
+ * (filter_w * in_c values) is a whole number of groups, the patches are written in place, in
+ * MCU_IL's lane order, and the weights come in that order (a tap that does not start a
+ * group, at a padded border with in_c % 4 != 0, goes value by value); otherwise each patch
+ * is written in order into a third column of scratch and moved into its lane, the weights
+ * in patch order. */
 MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     mcu_gemm_w16_fn gemm, const int8_t *input, int8_t *output, const int32_t *stream,
     int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -305,7 +324,7 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     const int32_t offset2 = mcu_dup_s16(input_offset);
     const int32_t pixels = out_h * out_w;
     const int32_t K = filter_h * filter_w * in_c;
-    int16_t *const patch = scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K); /* in_c % 4 != 0 */
+    int16_t *const patch = scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K); /* rows not in groups */
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
         int8_t *out = output + b * pixels * out_c;
@@ -314,7 +333,7 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
             const int32_t lone = p + 1 == pixels;
             for (int32_t lane = 0; lane < 2; ++lane) {
                 const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
-                if (in_c & 3) {
+                if ((filter_w * in_c) & 3) {
                     mcu_im2col_patch_s8_s16(patch, image, in_h, in_w, in_c, filter_h, filter_w,
                                             dilation_h, dilation_w, in_y0, in_x0, offset2);
                     mcu_interleave_lane(scratch + 4 * lane, patch, K);

@@ -13,6 +13,7 @@
 #ifndef MCU_FC_DOT_S8_H
 #define MCU_FC_DOT_S8_H
 
+#include "mcu_gemm_2x2.h"
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
@@ -96,73 +97,128 @@ MCU_KERNEL void mcu_fc_dot_s8(
     }
 }
 
-/* acc[0..3] += the dot products of x (offset added) with a block of four rows of weights
- * pre-extended to int16 and interleaved: per group of 4 along depth the words (w0,w2) (w1,w3)
- * of row 0, then of rows 1, 2, 3 (the lanes SXTAB16 gives the input), so one pointer reaches
- * all four with 2-word loads at small offsets. depth % 4 == 0. */
-MCU_NOINLINE void mcu_fc_dot_4rows_w16(
-    const int8_t *x, const int32_t *w, int32_t depth, int32_t input_offset, int32_t *acc)
+/*
+ * With int16 weights (twice their flash), four rows per block, as a stream per block:
+ *   2 bias_0 .. 2 bias_3 (input_offset * sum(row) folded in, doubled, wrapped)
+ *   per group of 4 along depth: rows 0..3's words (w0,w2) (w1,w3) (doubled weights)
+ *   multiplier, c, right of rows 0..3
+ * units not a multiple of 4 pad the last block with zero rows, whose outputs the driver
+ * drops. depth % 4 == 0. The input needs no offset then: SXTB16 / SXTB16 ROR 8 of a word.
+ */
+MCU_INLINE void mcu_fc_w16_body(const int8_t *x, int8_t *out, const int32_t *stream,
+                                int32_t blocks, int32_t depth, int32_t act_min, int32_t act_max)
 {
-    const int32_t offset2 = mcu_dup_s16(input_offset);
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-#define MCU_FC_W16_GROUP(d, w)                                                        \
-    do {                                                                              \
-        const int32_t xv = mcu_load_s8x4(x + (d));                                    \
-        const int32_t x02 = mcu_sxtab16(offset2, xv), x13 = mcu_sxtab16_ror8(offset2, xv); \
-        int32_t lo, hi;                                                               \
-        mcu_load_word_pair((w), &lo, &hi);                                            \
-        a0 = mcu_smlad(x13, hi, mcu_smlad(x02, lo, a0));                              \
-        mcu_load_word_pair((w) + 2, &lo, &hi);                                        \
-        a1 = mcu_smlad(x13, hi, mcu_smlad(x02, lo, a1));                              \
-        mcu_load_word_pair((w) + 4, &lo, &hi);                                        \
-        a2 = mcu_smlad(x13, hi, mcu_smlad(x02, lo, a2));                              \
-        mcu_load_word_pair((w) + 6, &lo, &hi);                                        \
-        a3 = mcu_smlad(x13, hi, mcu_smlad(x02, lo, a3));                              \
-    } while (0)
-    int32_t d = 0;
-    for (int32_t blocks = depth >> 3; blocks > 0; --blocks, d += 8, w += 16) { /* half the loop overhead */
-        MCU_FC_W16_GROUP(d, w);
-        MCU_FC_W16_GROUP(d + 4, w + 8);
+    const int32_t *w = stream;
+    for (; blocks > 0; --blocks, out += 4) {
+        int32_t acc[4] = {w[0], w[1], w[2], w[3]};
+        w += 4;
+        for (int32_t d = 0; d < depth; d += 4, w += 8) {
+            const int32_t xv = mcu_load_s8x4(x + d);
+            const int32_t x02 = mcu_sxtb16(xv), x13 = mcu_sxtb16_ror8(xv);
+            for (int32_t r = 0; r < 4; ++r) {
+                acc[r] = mcu_smlad(x13, w[2 * r + 1], mcu_smlad(x02, w[2 * r], acc[r]));
+            }
+        }
+        for (int32_t r = 0; r < 4; ++r, w += 3) {
+            out[r] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(acc[r], w[0], w[1], w[2]), act_min, act_max);
+        }
     }
-    if (depth & 4) {
-        MCU_FC_W16_GROUP(d, w);
-    }
-#undef MCU_FC_W16_GROUP
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
-/* mcu_fc_dot_s8 with the weights pre-extended to int16 (twice their flash): the full blocks
- * of four rows interleaved as mcu_fc_dot_4rows_w16 reads them, then the last units % 4 rows
- * one after the other, (w0,w2) (w1,w3) per group of 4; depth % 4 == 0. */
-MCU_KERNEL void mcu_fc_dot_w16_s8(
-    const int8_t *input, int8_t *output, const int32_t *filter, const int32_t *bias,
-    const int32_t *requant, int32_t batches, int32_t depth, int32_t units,
-    int32_t input_offset, int32_t act_min, int32_t act_max)
+/* The dot products of one layer, as a function of its own: `blocks` blocks of four rows
+ * against the input x, outputs to out[0 .. 4 blocks). */
+typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *stream, int32_t blocks);
+
+#if MCU_GEMM_ASM
+/* On DSP cores, assembly (the registers a C function gets do not hold it): a group is LDR,
+ * two SXTB16, two LDM of four weight words and 8 SMLAD, 13 instructions for 16 MACs; the
+ * groups unrolled as in MCU_GEMM_W16_LAYER (PRE, then 8 per pass while LOOP); the
+ * requantization as there. Registers: r0 input walk, r1 stream walk, r2-r5 sums, r6 r7
+ * input pairs, r8-r11 weights, r12 input end; frame [sp] input, [sp+4] out, [sp+8] blocks. */
+#define MCU_FC_W16_GROUP_ASM                                                           \
+    "ldr r6, [r0], #4\n\t"                                                             \
+    "sxtb16 r7, r6\n\t"                                                                \
+    "sxtb16 r6, r6, ror #8\n\t"                                                        \
+    "ldmia r1!, {r8-r11}\n\t"                                                          \
+    "smlad r2, r7, r8, r2\n\t"                                                         \
+    "smlad r2, r6, r9, r2\n\t"                                                         \
+    "smlad r3, r7, r10, r3\n\t"                                                        \
+    "smlad r3, r6, r11, r3\n\t"                                                        \
+    "ldmia r1!, {r8-r11}\n\t"                                                          \
+    "smlad r4, r7, r8, r4\n\t"                                                         \
+    "smlad r4, r6, r9, r4\n\t"                                                         \
+    "smlad r5, r7, r10, r5\n\t"                                                        \
+    "smlad r5, r6, r11, r5\n\t"
+
+#define MCU_FC_W16_LAYER(name, DEPTH, ACT_MIN, ACT_MAX, PRE, LOOP)                       \
+    __attribute__((naked, noinline, used)) static void name(                              \
+        __attribute__((unused)) const int8_t *x, __attribute__((unused)) int8_t *out,      \
+        __attribute__((unused)) const int32_t *stream, __attribute__((unused)) int32_t blocks) \
+    {                                                                                    \
+        __asm__ volatile(                                                                \
+            ".set MCU_ACT_MIN, " MCU_GEMM_STR(ACT_MIN) "\n\t"                             \
+            ".set MCU_ACT_MAX, " MCU_GEMM_STR(ACT_MAX) "\n\t"                             \
+            "push {r4-r11, lr}\n\t"                                                      \
+            "sub sp, sp, #12\n\t"                                                        \
+            "stm sp, {r0, r1, r3}\n\t"                                                   \
+            "mov r1, r2\n\t"                                                             \
+            "movw r12, #(" MCU_GEMM_STR(DEPTH) " & 0xffff)\n\t"                           \
+            "movt r12, #(" MCU_GEMM_STR(DEPTH) " >> 16)\n\t"                              \
+            "add r12, r12, r0\n\t"                                                       \
+            "1:\n\t"                                                                     \
+            "ldmia r1!, {r2-r5}\n\t"                                                     \
+            ".rept " MCU_GEMM_STR(PRE) "\n\t"                                            \
+            MCU_FC_W16_GROUP_ASM                                                         \
+            ".endr\n\t"                                                                  \
+            ".if " MCU_GEMM_STR(LOOP) "\n\t"                                             \
+            "2:\n\t"                                                                     \
+            ".rept 8\n\t"                                                                \
+            MCU_FC_W16_GROUP_ASM                                                         \
+            ".endr\n\t"                                                                  \
+            "cmp r0, r12\n\t"                                                            \
+            "bne 2b\n\t"                                                                 \
+            ".endif\n\t"                                                                 \
+            "ldmia r1!, {r6-r11}\n\t"                                                    \
+            MCU_GEMM_REQUANT_ASM("r2", "r6", "r7", "r8", "lr")                           \
+            MCU_GEMM_REQUANT_ASM("r3", "r9", "r10", "r11", "lr")                         \
+            "ldmia r1!, {r6-r11}\n\t"                                                    \
+            MCU_GEMM_REQUANT_ASM("r4", "r6", "r7", "r8", "lr")                           \
+            MCU_GEMM_REQUANT_ASM("r5", "r9", "r10", "r11", "lr")                         \
+            "ldm sp, {r0, r6, r7}\n\t"                                                   \
+            "strb r2, [r6], #1\n\t"                                                      \
+            "strb r3, [r6], #1\n\t"                                                      \
+            "strb r4, [r6], #1\n\t"                                                      \
+            "strb r5, [r6], #1\n\t"                                                      \
+            "subs r7, r7, #1\n\t"                                                        \
+            "str r6, [sp, #4]\n\t"                                                       \
+            "str r7, [sp, #8]\n\t"                                                       \
+            "bne 1b\n\t"                                                                 \
+            "add sp, sp, #12\n\t"                                                        \
+            "pop {r4-r11, pc}\n\t");                                                     \
+    }
+#else
+#define MCU_FC_W16_LAYER(name, DEPTH, ACT_MIN, ACT_MAX, PRE, LOOP)                       \
+    MCU_NOINLINE void name(const int8_t *x, int8_t *out, const int32_t *stream, int32_t blocks) \
+    {                                                                                    \
+        mcu_fc_w16_body(x, out, stream, blocks, (DEPTH), (ACT_MIN), (ACT_MAX));           \
+    }
+#endif
+
+/* The layer: `dot` (MCU_FC_W16_LAYER with this depth and bounds) on every batch row; the
+ * last units % 4 outputs through a 4-byte temporary (their block is padded). */
+MCU_KERNEL void mcu_fc_w16_s8(mcu_fc_w16_fn dot, const int8_t *input, int8_t *output,
+                              const int32_t *stream, int32_t batches, int32_t depth, int32_t units)
 {
-    const int32_t offset2 = mcu_dup_s16(input_offset);
-    const int32_t words = depth >> 1;
-    for (int32_t b = 0; b < batches; ++b) {
-        const int8_t *x = input + b * depth;
-        const int32_t *w = filter;
-        int32_t u = 0;
-        for (int32_t row_blocks = units >> 2; row_blocks > 0; --row_blocks, u += 4, w += 4 * words) {
-            int32_t acc[4];
-            acc[0] = bias[u], acc[1] = bias[u + 1], acc[2] = bias[u + 2], acc[3] = bias[u + 3];
-            mcu_fc_dot_4rows_w16(x, w, depth, input_offset, acc);
-            for (int32_t r = 0; r < 4; ++r) {
-                output[u + r] = mcu_fc_output_s8(acc[r], requant, u + r, act_min, act_max);
-            }
+    const int32_t full = units >> 2;
+    for (int32_t b = 0; b < batches; ++b, input += depth, output += units) {
+        if (full > 0) {
+            dot(input, output, stream, full);
         }
-        for (int32_t rows_left = units & 3; rows_left > 0; --rows_left, ++u, w += words) {
-            int32_t a0 = bias[u];
-            for (int32_t d = 0; d < depth; d += 4) {
-                const int32_t xv = mcu_load_s8x4(x + d);
-                a0 = mcu_smlad(mcu_sxtab16(offset2, xv), w[d >> 1], a0);
-                a0 = mcu_smlad(mcu_sxtab16_ror8(offset2, xv), w[(d >> 1) + 1], a0);
-            }
-            output[u] = mcu_fc_output_s8(a0, requant, u, act_min, act_max);
+        if (units & 3) {
+            int8_t last[4];
+            dot(input, last, stream + full * (16 + 2 * depth), 1);
+            memcpy(output + 4 * full, last, (size_t)(units & 3));
         }
-        output += units;
     }
 }
 

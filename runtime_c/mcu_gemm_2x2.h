@@ -79,6 +79,12 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
                                 const int32_t *stream);
 
 #if MCU_SIMD_DSP && defined(__GNUC__) && defined(__thumb2__)
+#define MCU_GEMM_ASM 1
+#else
+#define MCU_GEMM_ASM 0
+#endif
+
+#if MCU_GEMM_ASM
 /*
  * On DSP cores the layer's GEMM is assembly: all 14 free registers are needed to hold a
  * group's 8 words (two LDM), the four sums and the two walking pointers, more than a C

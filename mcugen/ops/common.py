@@ -114,3 +114,14 @@ def pack_s16_pairs(values: np.ndarray) -> np.ndarray:
     the SIMD kernels' pre-extended int16 weights (one SMLAD operand per word)."""
     halves = np.asarray(values, np.int32).reshape(-1, 2)
     return ((halves[:, 0] & 0xFFFF) | (halves[:, 1] << 16)).astype(np.int32)
+
+
+# The int16-weight assembly (MCU_GEMM_W16_LAYER, MCU_FC_W16_LAYER) runs its groups of 4
+# along K as PRE unrolled ones, then a loop of 8 per pass; up to this many all unrolled.
+UNROLLED_GROUPS = 8
+
+
+def unrolled_groups(groups: int) -> dict:
+    """PRE and LOOP of those kernels for `groups` groups of 4 along K."""
+    pre = groups if groups <= UNROLLED_GROUPS else groups % UNROLLED_GROUPS
+    return dict(pre=pre, loop=int(groups > UNROLLED_GROUPS))

@@ -10,7 +10,7 @@ from mcugen.ir.quant import conv_multipliers, out_size, pad_before
 from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optional_in, out,
                                output_range, pack_s16_pairs, require_activation_scale,
                                require_const, require_int8_activation, require_quant, tensor_in,
-                               wrap_int32)
+                               unrolled_groups, wrap_int32)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.dwconv2d_3x3 import lower_3x3, runs_in_place
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
@@ -104,7 +104,7 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
 
 def im2col_scratch_bytes(patch: int, columns: int = 2) -> int:
     """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values), or
-    three for mcu_conv2d_im2col_w16_s8 when in_c % 4 != 0."""
+    three for mcu_conv2d_im2col_w16_s8 when filter rows are not whole groups of 4."""
     return columns * ((patch + 3) // 4 * 4) * 2
 
 
@@ -154,11 +154,6 @@ def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
                               args["input_offset"])
 
 
-# The int16-weight GEMM's groups come PRE at first, then in a loop of 8 per pass (LOOP);
-# up to this many groups are all unrolled (mcu_gemm_2x2.h's assembly).
-GEMM_UNROLLED_GROUPS = 8
-
-
 def gemm_stream(rows: np.ndarray, bias: np.ndarray, requant: np.ndarray,
                 order: tuple[int, ...] = (0, 2, 1, 3)) -> np.ndarray:
     """The stream of MCU_GEMM_W16_LAYER (mcu_gemm_2x2.h) for weights [out_c][K] (K % 4 == 0,
@@ -182,10 +177,8 @@ def _gemm_args(K: int, out_c: int, patch: int) -> dict:
     looped groups, and the flash its stream adds over int8 weights, bias and requant table
     (the int16 weights' extra byte each, the second copy of each bias; the compile summary
     reports it)."""
-    groups = K // 4
-    pre = groups if groups <= GEMM_UNROLLED_GROUPS else groups % GEMM_UNROLLED_GROUPS
-    return dict(wide_weights=1, gemm_k=K, gemm_pre=pre,
-                gemm_loop=int(groups > GEMM_UNROLLED_GROUPS),
+    unroll = unrolled_groups(K // 4)
+    return dict(wide_weights=1, gemm_k=K, gemm_pre=unroll["pre"], gemm_loop=unroll["loop"],
                 wide_bytes=out_c * (2 * K - patch + 4))
 
 
@@ -251,9 +244,9 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
     bias = next(c for c in portable.consts if c.role == "bias")
     if wide_weights and args["out_c"] % 2 == 0:
         padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
-        # in_c % 4 == 0: patches written in the lane order x0 x2 x1 x3; else in patch order
-        # through a third column (mcu_conv2d_im2col_w16_s8)
-        aligned = args["in_c"] % 4 == 0
+        # filter rows in whole groups of 4: patches written in the lane order x0 x2 x1 x3;
+        # else in patch order through a third column (mcu_conv2d_im2col_w16_s8)
+        aligned = args["filter_w"] * args["in_c"] % 4 == 0
         stream = gemm_stream(padded, bias.values, requant, (0, 2, 1, 3) if aligned else (0, 1, 2, 3))
         return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch)},
                        consts=(ConstArray("filter", "int32_t", stream),),

@@ -7,9 +7,10 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, fc_multiplier
-from mcugen.ops.common import (fail, optional_in, out, output_range, pack_s16_pairs,
-                               require_activation_scale, require_const, require_int8_activation,
-                               require_quant, tensor_in)
+from mcugen.ops.common import (fail, fold_input_offset, optional_in, out, output_range,
+                               pack_s16_pairs, require_activation_scale, require_const,
+                               require_int8_activation, require_quant, tensor_in,
+                               unrolled_groups, wrap_int32)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
@@ -73,7 +74,8 @@ def _lower(graph: Graph, op: Op) -> Lowered:
 def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -> Lowered | None:
     """The SMLAD dot-product kernel; it assumes symmetric weights (zero point 0) and needs
     the short requantization to be exact for the layer (mcugen/ops/fast_requant.py). With
-    wide_weights and depth % 4 == 0 the weights are stored pre-extended to int16."""
+    wide_weights and depth % 4 == 0 the weights, bias and requantization go into one stream
+    with int16 weights for the layer's own dot-product function (fc_stream)."""
     args = portable.args
     if args["filter_offset"] != 0:
         return None
@@ -89,23 +91,37 @@ def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -
     wide = wide_weights and args["depth"] % 4 == 0
     args = {k: v for k, v in args.items()
             if k not in ("filter_offset", "per_channel", "output_offset")}
-    weights = (ConstArray("filter", "int32_t", widen_rows(rows)) if wide else consts["filter"])
-    new_consts = (weights, consts["bias"], ConstArray("requant", "int32_t", requant))
-    return replace(portable, args={**args, "wide_weights": int(wide)}, consts=new_consts,
-                   kernel="mcu_fc_dot_s8.h",
-                   function="mcu_fc_dot_w16_s8" if wide else "mcu_fc_dot_s8")
+    if wide:
+        folded = fold_input_offset(consts["bias"].values, rows, args["input_offset"])
+        stream = fc_stream(rows, folded, requant)
+        unroll = unrolled_groups(args["depth"] // 4)
+        # flash over int8 weights + bias + requant: a byte per weight, the padding rows
+        extra = 4 * stream.size - (rows.size + 4 * units + 12 * units)
+        return replace(portable, consts=(ConstArray("filter", "int32_t", stream),),
+                       args={**args, "wide_weights": 1, "fc_pre": unroll["pre"],
+                             "fc_loop": unroll["loop"], "wide_bytes": extra},
+                       kernel="mcu_fc_dot_s8.h", function="mcu_fc_w16_s8")
+    new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
+    return replace(portable, args={**args, "wide_weights": 0}, consts=new_consts,
+                   kernel="mcu_fc_dot_s8.h", function="mcu_fc_dot_s8")
 
 
-def widen_rows(rows: np.ndarray) -> np.ndarray:
-    """Weight rows (depth % 4 == 0) pre-extended to int16 pairs packed in int32 words (lo |
-    hi << 16), (w0, w2) (w1, w3) per group of 4 (the lanes SXTAB16 gives the input); the
-    full blocks of four rows interleaved per group (row 0's two words, then rows 1, 2, 3),
-    then the last units % 4 rows one after the other (mcu_fc_dot_w16_s8)."""
+def fc_stream(rows: np.ndarray, bias: np.ndarray, requant: np.ndarray) -> np.ndarray:
+    """The stream of MCU_FC_W16_LAYER (mcu_fc_dot_s8.h) for weight rows [units][depth]
+    (depth % 4 == 0), bias with the input offset folded in, and the requant table: per block
+    of four rows the doubled biases, per group of 4 along depth each row's doubled weights
+    as int16 pairs (w0, w2) (w1, w3), then the rows' (multiplier, c, right). The last block
+    is padded with zero rows (requant (0, 1, 1): output 0, dropped by the driver)."""
     units, depth = rows.shape
-    groups = rows.reshape(units, depth // 4, 4)[..., [0, 2, 1, 3]]
-    full = units // 4 * 4
-    blocks = groups[:full].reshape(units // 4, 4, depth // 4, 4).transpose(0, 2, 1, 3)
-    return pack_s16_pairs(np.concatenate([blocks.reshape(-1), groups[full:].reshape(-1)]))
+    pad = -units % 4
+    rows = np.pad(rows.astype(np.int32), ((0, pad), (0, 0)))
+    bias = np.pad(bias.astype(np.int64).reshape(-1), (0, pad))
+    requant = np.concatenate([requant.reshape(-1), np.tile([0, 1, 1], pad)]).astype(np.int32)
+    blocks = rows.shape[0] // 4
+    head = wrap_int32(2 * bias).reshape(blocks, 4)
+    groups = (2 * rows).reshape(blocks, 4, depth // 4, 4)[..., [0, 2, 1, 3]]
+    words = pack_s16_pairs(groups.transpose(0, 2, 1, 3)).reshape(blocks, 2 * depth)
+    return np.concatenate([head, words, requant.reshape(blocks, 12)], axis=1).reshape(-1)
 
 
 def _macs(graph: Graph, op: Op) -> int:

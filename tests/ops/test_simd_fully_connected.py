@@ -1,5 +1,5 @@
-"""SIMD FULLY_CONNECTED (mcu_fc_dot_s8: four rows per pass, SMLAD; mcu_fc_dot_w16_s8 the
-same with weights pre-extended to int16 where depth % 4 == 0), bit-exact with TFLM over
+"""SIMD FULLY_CONNECTED (mcu_fc_dot_s8: four rows per pass, SMLAD; mcu_fc_w16_s8 the same
+with weights pre-extended to int16 where depth % 4 == 0, one stream per layer), bit-exact with TFLM over
 depths with and without the scalar tail (depth % 4), unit counts with and without the
 one-row tail (units % 4), batches, per-tensor and per-channel weights. Weights with a
 non-zero zero point keep the portable kernel."""
@@ -30,9 +30,13 @@ def test_simd_fc_bit_exact(case, wide):
     model = fc_model(rng, in_shape, units, activation=activation, per_channel=per_channel)
     compiled = assert_bit_exact(model, count=8, seed=4, kernels="simd", wide_weights=wide)
     widened = wide and in_shape[-1] % 4 == 0
-    kernel = "mcu_fc_dot_w16_s8(" if widened else "mcu_fc_dot_s8("
+    kernel = "mcu_fc_w16_s8(" if widened else "mcu_fc_dot_s8("
     assert kernel in compiled.files[f"{compiled.prefix}.c"]
-    assert compiled.summary.wide_weights_bytes == (in_shape[-1] * units if widened else 0)
+    # the stream (fully_connected.fc_stream) adds a byte per weight, and whole padding rows
+    # (doubled bias, int16 weights, requant) up to a multiple of 4 units
+    depth, padded = in_shape[-1], units + -units % 4
+    extra = padded * (16 + 2 * depth) - units * (depth + 16)
+    assert compiled.summary.wide_weights_bytes == (extra if widened else 0)
 
 
 def test_weight_zero_point_keeps_the_portable_kernel():
