@@ -31,7 +31,7 @@ CODE_BYTES_ESTIMATE.update({"mcu_copy_s8.h": 250, "mcu_mean_s8.h": 300, "mcu_res
                             "mcu_quantize.h": 250})
 CODE_BYTES_PER_LAYER = 64
 # a layer's own specialized kernel function (1x1 block, im2col GEMM), measured ~300-600
-SPECIALIZED_FUNCTIONS = {"mcu_conv2d_1x1_s8", "mcu_conv2d_im2col_s8", "mcu_conv2d_im2col_w16_s8",
+SPECIALIZED_FUNCTIONS = {"mcu_conv2d_1x1_s8", "mcu_conv2d_1x1_strided_s8", "mcu_conv2d_im2col_s8", "mcu_conv2d_im2col_w16_s8",
                          "mcu_fc_w16_s8"}
 CODE_BYTES_PER_SPECIALIZED = 450
 CODE_BYTES_BASE = 256

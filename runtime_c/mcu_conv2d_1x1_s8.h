@@ -166,4 +166,37 @@ MCU_KERNEL void mcu_conv2d_1x1_s8(
     }
 }
 
+/* The same layer with strides (a 1x1 filter never pads): output pixel (oy, ox) reads input
+ * pixel (oy * stride_h, ox * stride_w); pairs of consecutive output pixels as above. */
+MCU_KERNEL void mcu_conv2d_1x1_strided_s8(
+    mcu_conv2d_1x1_block_fn block, const int8_t *input, int8_t *output, const void *filter,
+    const int32_t *bias, const int32_t *requant, mcu_word *cols, int32_t batches, int32_t in_h,
+    int32_t in_w, int32_t in_c, int32_t out_h, int32_t out_w, int32_t out_c, int32_t stride_h,
+    int32_t stride_w)
+{
+    const int32_t pixels = out_h * out_w;
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + b * in_h * in_w * in_c;
+        int8_t *out = output + b * pixels * out_c;
+        int32_t oy = 0, ox = 0;
+        for (int32_t p = 0; p < pixels; p += 2, out += 2 * out_c) {
+            const int8_t *x0 = image + (oy * stride_h * in_w + ox * stride_w) * in_c;
+            if (++ox == out_w) {
+                ox = 0;
+                ++oy;
+            }
+            if (p + 1 == pixels) {
+                block(x0, x0, out, out, filter, bias, requant, cols);
+                break;
+            }
+            const int8_t *x1 = image + (oy * stride_h * in_w + ox * stride_w) * in_c;
+            if (++ox == out_w) {
+                ox = 0;
+                ++oy;
+            }
+            block(x0, x1, out, out + out_c, filter, bias, requant, cols);
+        }
+    }
+}
+
 #endif /* MCU_CONV2D_1X1_S8_H */

@@ -95,6 +95,30 @@ MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src
         mcu_store_s16(lane + MCU_IL(v), src ? (int32_t)*src++ + offset : 0);
     }
     int16_t *dst = lane + MCU_IL(v);
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    if (src && n >= 8) {
+        /* 8 values in 10 instructions (GCC 12 made 16 of the C below: no STRD, no post-index) */
+        int32_t pairs = n >> 3, a, b, t;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr %[a], [%[src]], #4\n\t"
+            "ldr %[b], [%[src]], #4\n\t"
+            "sxtab16 %[t], %[off], %[a]\n\t"
+            "sxtab16 %[a], %[off], %[a], ror #8\n\t"
+            "strd %[t], %[a], [%[dst]], #16\n\t"
+            "sxtab16 %[t], %[off], %[b]\n\t"
+            "sxtab16 %[b], %[off], %[b], ror #8\n\t"
+            "strd %[t], %[b], [%[dst]], #16\n\t"
+            "subs %[pairs], %[pairs], #1\n\t"
+            "bne 1b\n\t"
+            : [src] "+r"(src), [dst] "+r"(dst), [pairs] "+r"(pairs), [a] "=&r"(a), [b] "=&r"(b),
+              [t] "=&r"(t)
+            : [off] "r"(offset2)
+            : "cc", "memory");
+        v += n & ~7;
+        n &= 7;
+    }
+#endif
     for (int32_t blocks = n >> 2; blocks > 0; --blocks, dst += 8) {
         if (src) {
             const int32_t x = mcu_load_s8x4(src);

@@ -184,8 +184,9 @@ def _gemm_args(K: int, out_c: int, patch: int) -> dict:
 
 def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
                widen: bool) -> Lowered:
-    """1x1, stride 1, no padding: mcu_conv2d_1x1_s8 reads the input pixels directly (two at
-    a time, sign-extended once into scratch), the input offset folded into the bias; with
+    """1x1 (no padding): mcu_conv2d_1x1_s8 (stride 1) or mcu_conv2d_1x1_strided_s8 reads the
+    input pixels directly (two at a time, sign-extended once into scratch), the input offset
+    folded into the bias; with
     `widen` (K % 4 == 0 and out_c even) the weights, bias and requantization go into one
     int16-weight stream for the layer's GEMM (gemm_stream)."""
     args = portable.args
@@ -200,8 +201,9 @@ def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
                       ConstArray("bias", "int32_t", folded),
                       ConstArray("requant", "int32_t", requant))
         new_args = {**args, "wide_weights": 0}
-    return replace(portable, args=new_args, consts=new_consts,
-                   kernel="mcu_conv2d_1x1_s8.h", function="mcu_conv2d_1x1_s8",
+    strided = args["stride_h"] != 1 or args["stride_w"] != 1
+    return replace(portable, args=new_args, consts=new_consts, kernel="mcu_conv2d_1x1_s8.h",
+                   function="mcu_conv2d_1x1_strided_s8" if strided else "mcu_conv2d_1x1_s8",
                    scratch_bytes=args["in_c"] // 4 * 16)
 
 
@@ -236,9 +238,9 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
     if requant is None:
         return None  # the SIMD kernels requantize the short way only
     if (not depthwise and args["filter_h"] == args["filter_w"] == 1
-            and args["stride_h"] == args["stride_w"] == 1
             and args["pad_top"] == args["pad_left"] == 0
-            and args["out_h"] == args["in_h"] and args["out_w"] == args["in_w"]):
+            and args["out_h"] == (args["in_h"] - 1) // args["stride_h"] + 1
+            and args["out_w"] == (args["in_w"] - 1) // args["stride_w"] + 1):
         return _pointwise(portable, filt.reshape(args["out_c"], patch), requant, wide_weights)
     rows = filt.reshape(args["out_c"], patch)
     bias = next(c for c in portable.consts if c.role == "bias")

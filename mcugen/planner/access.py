@@ -22,7 +22,7 @@ PIXEL_ORDER = {"mcu_conv2d_s8": 1, "mcu_dwconv2d_s8": 1, "mcu_avgpool2d_s8": 1,
                "mcu_conv2d_im2col_s8": 2, "mcu_conv2d_im2col_w16_s8": 2,
                "mcu_dwconv2d_ch4_s8": 1, "mcu_fc_dot_s8": 1,
                # 1x1 pointwise: both pixels of a pair read (GEMM), then both written
-               "mcu_conv2d_1x1_s8": 2}
+               "mcu_conv2d_1x1_s8": 2, "mcu_conv2d_1x1_strided_s8": 2}
 
 
 def _window(args: dict) -> dict | None:

@@ -1,5 +1,6 @@
-"""SIMD CONV_2D (mcu_conv2d_im2col_s8: im2col + 2x2 SMLAD GEMM; mcu_conv2d_1x1_s8 for 1x1
-stride-1 pointwise, see test_simd_pointwise.py), bit-exact with TFLM.
+"""SIMD CONV_2D (mcu_conv2d_im2col_s8 / _w16_s8: im2col + 2x2 SMLAD GEMM; mcu_conv2d_1x1_s8
+for 1x1 pointwise, mcu_conv2d_1x1_strided_s8 with strides, see test_simd_pointwise.py),
+bit-exact with TFLM.
 
 Shapes hit every path of the kernel: 1x1 pointwise, first layers with 1 and 3 input
 channels, patch lengths K with K % 4 = 0..3 (the scalar tail), odd output channel counts
@@ -25,6 +26,8 @@ CASES = {
     "pw_1x1_c6_k_tail2":             ((1, 4, 4, 6), 5, (1, 1), (1, 1), (1, 1), "SAME", "NONE", PC),
     "pw_1x1_c64_to_64":              ((1, 4, 3, 64), 64, (1, 1), (1, 1), (1, 1), "SAME", "RELU", PC),
     "pw_1x1_s2":                     ((1, 7, 9, 8), 3, (1, 1), (2, 2), (1, 1), "VALID", "NONE", PT),
+    "pw_1x1_s2_same_c16_odd_pixels": ((2, 9, 7, 16), 32, (1, 1), (2, 2), (1, 1), "SAME", "RELU", PC),
+    "pw_1x1_s2x1_c8":                ((1, 6, 5, 8), 6, (1, 1), (2, 1), (1, 1), "VALID", "NONE", PC),
     "first_3x3_s2_c3_valid":         ((1, 13, 13, 3), 8, (3, 3), (2, 2), (1, 1), "VALID", "RELU6", PC),
     "first_3x3_s2_c3_same":          ((1, 12, 11, 3), 8, (3, 3), (2, 2), (1, 1), "SAME", "RELU", PT),
     "first_10x4_s2_c1_kws":          ((1, 49, 10, 1), 17, (10, 4), (2, 2), (1, 1), "SAME", "RELU", PC),
@@ -48,14 +51,14 @@ def test_simd_conv2d_bit_exact(case, wide):
     model = conv2d_model(rng, in_shape, out_c, kernel=kernel, stride=stride, dilation=dilation,
                          padding=padding, activation=activation, per_channel=per_channel)
     compiled = assert_bit_exact(model, count=8, seed=2, kernels="simd", wide_weights=wide)
-    pointwise = kernel == (1, 1) and stride == (1, 1)  # 1x1, stride 1: no padding either way
+    pointwise = kernel == (1, 1)  # a 1x1 filter never pads
     source = compiled.files[f"{compiled.prefix}.c"]
     # the layer's own block / GEMM, with its channel counts and bounds baked in; int16
     # weights where asked and the shape allows (1x1: K % 4 == 0; both: out_c even), as the
     # GEMM stream of MCU_GEMM_W16_LAYER with K rounded up to 4
     K = kernel[0] * kernel[1] * in_shape[3]
     widened = wide and out_c % 2 == 0 and (K % 4 == 0 or not pointwise)
-    driver = ("mcu_conv2d_1x1_s8(" if pointwise else
+    driver = (("mcu_conv2d_1x1_s8(" if stride == (1, 1) else "mcu_conv2d_1x1_strided_s8(") if pointwise else
               "mcu_conv2d_im2col_w16_s8(" if widened else "mcu_conv2d_im2col_s8(")
     assert driver in source
     if widened:
