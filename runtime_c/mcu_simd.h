@@ -264,6 +264,18 @@ MCU_INLINE int32_t mcu_smmulr(int32_t a, int32_t b)
 #endif
 }
 
+/* SMMLAR: acc + ((a * b + 2^31) >> 32), wrapping (acc added to the high word). */
+MCU_INLINE int32_t mcu_smmlar(int32_t a, int32_t b, int32_t acc)
+{
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+#else
+    return (int32_t)((uint32_t)acc + (uint32_t)mcu_smmulr(a, b));
+#endif
+}
+
 /*
  * TFLM's requantization plus the output offset, in five instructions, for the layers the
  * compiler proved it exact on (mcugen/ops/fast_requant.py has the proof and the checks):
@@ -289,7 +301,7 @@ MCU_INLINE int32_t mcu_requant_bounded(int32_t acc, int32_t multiplier, int32_t 
  */
 MCU_INLINE int32_t mcu_requant_doubled(int32_t acc2, int32_t multiplier, int32_t c, int32_t right)
 {
-    return (mcu_smmulr(acc2, multiplier) + c + (acc2 >> 31)) >> right;
+    return (mcu_smmlar(acc2, multiplier, c) + (acc2 >> 31)) >> right;
 }
 
 /* clamp(v, act_min, act_max) for int8 bounds: SSAT to [-128, 127] (one instruction), then

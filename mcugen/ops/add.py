@@ -81,7 +81,8 @@ def _simd(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -
     if requant is None:
         return None
     doubled = (2 * np.concatenate(tables)).astype(np.int32)
-    return Lowered(args={**a}, kernel="mcu_add_table_s8.h", function="mcu_add_table_s8",
+    return Lowered(args={**a, "add_right": requant[2]}, kernel="mcu_add_table_s8.h",
+                   function="mcu_add_table_s8",
                    consts=(ConstArray("tables", "int32_t", doubled),
                            ConstArray("requant", "int32_t", np.array(requant, np.int32))))
 
