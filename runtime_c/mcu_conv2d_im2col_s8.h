@@ -96,7 +96,7 @@ MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src
     }
     int16_t *dst = lane + MCU_IL(v);
 #if MCU_SIMD_DSP && defined(__GNUC__)
-    if (src && n >= 8) {
+    if (src && n >= 16) {
         /* 8 values in 10 instructions (GCC 12 made 16 of the C below: no STRD, no post-index) */
         int32_t pairs = n >> 3, a, b, t;
         __asm__ volatile(

@@ -312,11 +312,21 @@ MCU_NOINLINE void mcu_dw3x3_expand4(int16_t *ring, int32_t ring_size, int32_t sl
     }
 }
 
+/*
+ * The layer. Rows are taken along the image's rows, or along its columns ("transposed":
+ * the compiler swaps the geometry, so in_h, out_w, pad_left, ... here are the image's
+ * widths, heights, top padding ...), which pays on tall narrow images (kws's 25x5: the
+ * per-row work is spread over 25 outputs instead of 5). in_pixel, in_row, out_row are the
+ * byte strides of the traversal (channels, in_w * channels, out_w * channels when not
+ * transposed; the row function's own output stride is its constant), f_tap and f_row those
+ * of the filter's taps within a filter row and between rows (channels, 3 channels).
+ */
 MCU_KERNEL void mcu_dwconv2d_3x3_s8(
     mcu_dw3x3_row_fn row, const int8_t *input, int8_t *output, const int8_t *filter,
     const int32_t *params, int16_t *ring, int32_t lanes,
     int32_t batches, int32_t in_h, int32_t in_w, int32_t channels, int32_t out_h, int32_t out_w,
-    int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t pad_value)
+    int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left, int32_t pad_value,
+    int32_t in_pixel, int32_t in_row, int32_t out_row, int32_t f_tap, int32_t f_row)
 {
     const int32_t row_len = MCU_DW3X3_ROW_LEN(out_w, stride_w);
     const int32_t ring_size = 3 * row_len;
@@ -338,9 +348,9 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
             int32_t pairs[4][10];
             for (int32_t l = 0; l < group; ++l) {
                 for (int32_t k = 0; k < 5; ++k) {
-                    const int8_t *f = filter + k % 3 * 3 * channels + c0 + l;
-                    pairs[l][2 * k] = mcu_pack_s16x2(2 * f[0], 2 * f[channels]);
-                    pairs[l][2 * k + 1] = mcu_pack_s16x2(2 * f[channels], 2 * f[2 * channels]);
+                    const int8_t *f = filter + k % 3 * f_row + c0 + l;
+                    pairs[l][2 * k] = mcu_pack_s16x2(2 * f[0], 2 * f[f_tap]);
+                    pairs[l][2 * k + 1] = mcu_pack_s16x2(2 * f[f_tap], 2 * f[2 * f_tap]);
                 }
             }
             /* input row y sits in ring slot (y + pad_top) % 3 */
@@ -353,13 +363,13 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
                 for (; next < y0 + 3; ++next) {
                     const int32_t slot = (next + pad_top) % 3;
                     if (next >= 0 && next < in_h) {
-                        const int8_t *src = image + (next * in_w + first - pad_left) * channels + c0;
+                        const int8_t *src = image + next * in_row + (first - pad_left) * in_pixel + c0;
                         if (last <= first) {
                             /* no input column reaches the windows */
                         } else if (group == 4) {
-                            mcu_dw3x3_expand4(ring, ring_size, slot, src, channels, first, last);
+                            mcu_dw3x3_expand4(ring, ring_size, slot, src, in_pixel, first, last);
                         } else {
-                            mcu_dw3x3_expand(ring, slot, src, channels, first, last);
+                            mcu_dw3x3_expand(ring, slot, src, in_pixel, first, last);
                         }
                     } else {
                         for (int32_t l = 0; l < group; ++l) {
@@ -371,7 +381,7 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
                 }
                 /* slot 0 holds filter row (3 - (y0 + pad_top) % 3) % 3 */
                 const int32_t s = (3 - (y0 + pad_top) % 3) % 3;
-                int8_t *out = out_image + oy * out_w * channels + c0;
+                int8_t *out = out_image + oy * out_row + c0;
                 for (int32_t l = 0; l < group; ++l) {
                     row((const int32_t *)(const void *)(ring + l * ring_size), out + l, out_w,
                         pairs[l] + 2 * s, params + 4 * (c0 + l));

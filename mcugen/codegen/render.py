@@ -4,6 +4,8 @@ All numbers are formatted here; the templates only place them. Same plan, same t
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import functools
 import re
 
@@ -204,6 +206,8 @@ def _render_stage(plan: Plan, stage, emit, headers: set) -> str:
                 inputs.append(f"arena + {crop}")
             if layer.windowed and any(key not in lowered.args for key in GEOMETRY):
                 lowered = spec_for(op).lower(graph, op)  # a kernel without runtime geometry
+            if lowered.args.get("transposed"):  # patches run along rows (scratch has room)
+                lowered = replace(lowered, args={**lowered.args, "transposed": 0})
             scratch = f"arena + {stage.scratch[layer.op][0]}" if layer.op in stage.scratch else "0"
             text.append(emit(layer.op, lowered, inputs, [local[layer.output]], scratch,
                              args=patch.local_args[layer.op], note=f", patch {n}"))

@@ -98,10 +98,11 @@ def test_in_place_bit_exact(case):
     text = compiled.files[f"{compiled.prefix}.c"]
     op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
     assert op.index in compiled.plan.inplace
-    if inplace_safe(op.params["lowered"].args):
+    variant = op.params.get("inplace_lowered")  # the plane kernel as it runs in place
+    if variant is not None and inplace_safe(variant.args):
         # the plane kernel itself, output over input, no one-channel temporary
         assert CALL in text and "mcu_dwconv2d_inplace_s8(" not in text
-        assert compiled.plan.scratch[op.index][1] == op.params["lowered"].scratch_bytes
+        assert compiled.plan.scratch[op.index][1] == variant.scratch_bytes
     else:
         assert "mcu_dwconv2d_inplace_s8(" in text
 
@@ -154,7 +155,7 @@ def test_layer_row_function_emitted_with_its_constants():
     horizontal stride and activation bounds as constants, and passes it to the kernel (also
     from every patch of a patch stage)."""
     model = _seeded(lambda rng: depthwise_keeping_input(
-        rng, (1, 24, 20, 12), kernel=(3, 3), stride=(2, 2), padding="SAME", activation="RELU",
+        rng, (1, 20, 24, 12), kernel=(3, 3), stride=(2, 2), padding="SAME", activation="RELU",
         per_channel=True), 100)
     compiled = mcugen.compile(model, kernels="simd")
     text = compiled.files[f"{compiled.prefix}.c"]
@@ -163,3 +164,25 @@ def test_layer_row_function_emitted_with_its_constants():
     symbol = f"{compiled.prefix}_layer{op.index}_row"
     assert text.count(f"MCU_DWCONV2D_3X3_LAYER({symbol}, 12, 2, {args['act_min']}, 127)") == 1
     assert f"{CALL}{symbol}, " in text
+
+
+def test_tall_images_are_taken_along_their_columns():
+    """A tall narrow image (output 12 high, 5 wide): rows taken along the columns, so the row
+    function's output stride is a whole output row (5 x 12 bytes) and its stride the vertical
+    one; bit-exact out of place and in place (stride 1, same size)."""
+    build = lambda rng: depthwise_keeping_input(  # noqa: E731
+        rng, (1, 12, 5, 12), kernel=(3, 3), stride=(1, 1), padding="SAME", activation="RELU",
+        per_channel=True)
+    model = _seeded(build, 101)
+    compiled = assert_bit_exact(model, count=6, seed=3, kernels="simd")
+    text = compiled.files[f"{compiled.prefix}.c"]
+    op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
+    assert op.params["lowered"].args["transposed"] == 1
+    symbol = f"{compiled.prefix}_layer{op.index}_row"
+    assert f"MCU_DWCONV2D_3X3_LAYER({symbol}, 60, 1, " in text
+    alone = _seeded(lambda rng: depthwise_alone(
+        rng, (1, 12, 5, 12), kernel=(3, 3), padding="SAME", per_channel=True), 102)
+    compiled = assert_bit_exact(alone, count=6, seed=3, kernels="simd", memory="all")
+    op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
+    assert op.index in compiled.plan.inplace and op.params["inplace_lowered"].args["transposed"] == 1
+    assert "mcu_dwconv2d_inplace_s8(" not in compiled.files[f"{compiled.prefix}.c"]
