@@ -139,6 +139,8 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
             args = {"lanes": wide_lanes(lowered)}  # arena._scratch gave it room for them
         elif index in plan.inplace and "inplace_lowered" in op.params:
             lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
+            if index in plan.wide_inplace:  # arena._widen_inplace gave it four rings
+                args = {"lanes": wide_lanes(lowered)}
         elif index in plan.inplace:  # the in-place kernel takes the portable layout and args
             lowered = spec_for(op).lower(graph, op)
             template_name, kernel = INPLACE_VARIANT[op.kind]

@@ -50,6 +50,7 @@ class Tricks:
     inplace: bool = True  # depthwise conv over its own input
     overlap: bool = True  # output over the consumed part of an input
     inplace_only: frozenset | None = None  # if set, in place only these ops
+    wide_inplace: frozenset = frozenset()  # in-place plane kernels given four rings (faster)
 
 
 NO_TRICKS = Tricks(inplace=False, overlap=False)
@@ -64,6 +65,7 @@ class Plan:
     schedule: tuple[int, ...]  # op indices that emit code, in execution order
     scratch: dict = field(default_factory=dict)  # op index -> (offset, bytes)
     inplace: frozenset = frozenset()  # depthwise ops run in place
+    wide_inplace: frozenset = frozenset()  # of those, plane kernels with four rings (lanes 4)
     overlaps: dict = field(default_factory=dict)  # op index -> inputs whose bytes its output overlaps
     order: tuple[int, ...] = ()  # all op indices (views included) in execution order
     peaks: dict = field(default_factory=dict)  # "layer by layer", "in place + overlap", ... -> bytes
@@ -287,7 +289,8 @@ def _pairs(graph: Graph, order: tuple[int, ...], buffers: list[Buffer], root: di
     return pairs, overlaps
 
 
-def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset) -> dict:
+def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset,
+             wide_inplace: frozenset = frozenset()) -> dict:
     sizes = {}
     for index in order:
         op = graph.ops[index]
@@ -297,6 +300,8 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset) -> dict:
             size = max(size, wide_scratch_bytes(lowered))  # the plane kernel's four rings
         elif "inplace_lowered" in op.params:  # the SIMD kernel that runs it in place
             size = op.params["inplace_lowered"].scratch_bytes
+            if index in wide_inplace:
+                size = max(size, wide_scratch_bytes(op.params["inplace_lowered"]))
         else:  # the portable in-place kernel's temporary
             y = graph.tensors[op.outputs[0]]
             size = max(size, y.shape[1] * y.shape[2])  # one output channel
@@ -311,7 +316,8 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
     inplace = _inplace_candidates(graph, order) if tricks.inplace else frozenset()
     if tricks.inplace_only is not None:
         inplace &= tricks.inplace_only
-    scratch_sizes = _scratch(graph, order, inplace)
+    wide_inplace = tricks.wide_inplace & inplace
+    scratch_sizes = _scratch(graph, order, inplace, wide_inplace)
     buffers = _buffers(graph, order, scratch_sizes)
     root = _roots(graph)
     pairs, overlaps = _pairs(graph, order, buffers, root, inplace) if tricks.overlap else ({}, {})
@@ -324,7 +330,8 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
     used = {index: ts for index, ts in overlaps.items() if _really_overlaps(placed, root, graph, index, ts)}
     schedule = tuple(i for i in order if not spec_for(graph.ops[i]).view)
     return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
-                schedule=schedule, scratch=scratch, inplace=inplace, overlaps=used, order=order)
+                schedule=schedule, scratch=scratch, inplace=inplace, wide_inplace=wide_inplace,
+                overlaps=used, order=order)
 
 
 def _really_overlaps(placed, root, graph, index, tensors) -> list[int]:
@@ -390,6 +397,23 @@ def _fewest_inplace(graph: Graph, plan: Plan) -> Plan:
     return plan
 
 
+def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
+    """The plan with four rings (lanes 4, four channels expanded from one word) for each
+    in-place plane kernel whose larger scratch does not grow the arena (vww: 8.53M -> 8.33M
+    instructions on M7 at the same 38,080 bytes)."""
+    wide = set()
+    for index in sorted(plan.inplace):
+        variant = graph.ops[index].params.get("inplace_lowered")
+        if wide_scratch_bytes(variant) <= (variant.scratch_bytes if variant else 0):
+            continue  # not a plane kernel, or one lane only
+        trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
+                                                     wide_inplace=frozenset(wide | {index})))
+        if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
+            wide.add(index)
+            plan = trial
+    return plan
+
+
 def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: int | None = None,
                 max_extra_macs: float = 0.20, total_macs: int | None = None) -> Plan:
     """The smallest arena over the execution orders tried, with the tricks of `mode`.
@@ -423,6 +447,7 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
                 if candidate.arena_bytes < best.arena_bytes:
                     best = candidate
             best = _fewest_inplace(graph, best)
+            best = _widen_inplace(graph, best)
             if best is not plain:  # in place where it matters can beat in place everywhere
                 peaks["in place + overlap"] = min(peaks["in place + overlap"], best.arena_bytes)
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)

@@ -178,3 +178,19 @@ def test_auto_keeps_the_fast_depthwise_when_overlap_suffices():
     assert not vww.inplace and vww.arena_bytes <= vww.peaks["in place + overlap"]
     kws = plan_of(shared("kws_ref_model"))
     assert kws.inplace and kws.arena_bytes == kws.peaks["in place + overlap"]
+
+
+def test_in_place_plane_kernels_get_four_rings_where_the_peak_allows():
+    """memory=auto gives an in-place plane depthwise kernel four rings (faster) only where
+    its larger scratch leaves the arena as it was: vww gets them at the same peak; kws,
+    whose peak they would raise, keeps one ring."""
+    from mcugen.planner.arena import Tricks, plan_order
+
+    vww = mcugen.compile(str(shared("vww_96_int8")), kernels="simd").plan
+    assert vww.wide_inplace and vww.wide_inplace <= vww.inplace
+    narrow = plan_order(vww.graph, vww.order, Tricks(inplace_only=vww.inplace))
+    assert vww.arena_bytes == narrow.arena_bytes
+    source = mcugen.compile(str(shared("vww_96_int8")), kernels="simd").files["vww_96_int8.c"]
+    assert "mcu_dwconv2d_3x3_s8(" in source and ", 4, 1, " in source  # lanes 4, batch 1
+    kws = mcugen.compile(str(shared("kws_ref_model")), kernels="simd").plan
+    assert kws.inplace and not kws.wide_inplace
