@@ -13,7 +13,6 @@
 #ifndef MCU_FC_DOT_S8_H
 #define MCU_FC_DOT_S8_H
 
-#include "mcu_gemm_2x2.h"
 #include "mcu_requant.h"
 #include "mcu_simd.h"
 
@@ -129,7 +128,7 @@ MCU_INLINE void mcu_fc_w16_body(const int8_t *x, int8_t *out, const int32_t *str
  * against the input x, outputs to out[0 .. 4 blocks). */
 typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *stream, int32_t blocks);
 
-#if MCU_GEMM_ASM
+#if MCU_ASM
 /* On DSP cores, assembly (the registers a C function gets do not hold it): a group is LDR,
  * two SXTB16, two LDM of four weight words and 8 SMLAD, 13 instructions for 16 MACs; the
  * groups unrolled as in MCU_GEMM_W16_LAYER (PRE, then 8 per pass while LOOP); the
@@ -156,21 +155,21 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
         __attribute__((unused)) const int32_t *stream, __attribute__((unused)) int32_t blocks) \
     {                                                                                    \
         __asm__ volatile(                                                                \
-            ".set MCU_ACT_MIN, " MCU_GEMM_STR(ACT_MIN) "\n\t"                             \
-            ".set MCU_ACT_MAX, " MCU_GEMM_STR(ACT_MAX) "\n\t"                             \
+            ".set MCU_ACT_MIN, " MCU_ASM_STR(ACT_MIN) "\n\t"                             \
+            ".set MCU_ACT_MAX, " MCU_ASM_STR(ACT_MAX) "\n\t"                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #12\n\t"                                                        \
             "stm sp, {r0, r1, r3}\n\t"                                                   \
             "mov r1, r2\n\t"                                                             \
-            "movw r12, #(" MCU_GEMM_STR(DEPTH) " & 0xffff)\n\t"                           \
-            "movt r12, #(" MCU_GEMM_STR(DEPTH) " >> 16)\n\t"                              \
+            "movw r12, #(" MCU_ASM_STR(DEPTH) " & 0xffff)\n\t"                           \
+            "movt r12, #(" MCU_ASM_STR(DEPTH) " >> 16)\n\t"                              \
             "add r12, r12, r0\n\t"                                                       \
             "1:\n\t"                                                                     \
             "ldmia r1!, {r2-r5}\n\t"                                                     \
-            ".rept " MCU_GEMM_STR(PRE) "\n\t"                                            \
+            ".rept " MCU_ASM_STR(PRE) "\n\t"                                            \
             MCU_FC_W16_GROUP_ASM                                                         \
             ".endr\n\t"                                                                  \
-            ".if " MCU_GEMM_STR(LOOP) "\n\t"                                             \
+            ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
             "2:\n\t"                                                                     \
             ".rept 8\n\t"                                                                \
             MCU_FC_W16_GROUP_ASM                                                         \
@@ -179,11 +178,11 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
             "bne 2b\n\t"                                                                 \
             ".endif\n\t"                                                                 \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
-            MCU_GEMM_REQUANT_ASM("r2", "r6", "r7", "r8", "lr")                           \
-            MCU_GEMM_REQUANT_ASM("r3", "r9", "r10", "r11", "lr")                         \
+            MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                           \
+            MCU_ASM_REQUANT("r3", "r9", "r10", "r11", "lr")                         \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
-            MCU_GEMM_REQUANT_ASM("r4", "r6", "r7", "r8", "lr")                           \
-            MCU_GEMM_REQUANT_ASM("r5", "r9", "r10", "r11", "lr")                         \
+            MCU_ASM_REQUANT("r4", "r6", "r7", "r8", "lr")                           \
+            MCU_ASM_REQUANT("r5", "r9", "r10", "r11", "lr")                         \
             "ldm sp, {r0, r6, r7}\n\t"                                                   \
             "strb r2, [r6], #1\n\t"                                                      \
             "strb r3, [r6], #1\n\t"                                                      \

@@ -78,13 +78,7 @@ MCU_INLINE void mcu_gemm_2x2_w16_body(const mcu_word *cols, int8_t *out0, int32_
 typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delta,
                                 const int32_t *stream);
 
-#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__thumb2__)
-#define MCU_GEMM_ASM 1
-#else
-#define MCU_GEMM_ASM 0
-#endif
-
-#if MCU_GEMM_ASM
+#if MCU_ASM
 /*
  * On DSP cores the layer's GEMM is assembly: all 14 free registers are needed to hold a
  * group's 8 words (two LDM), the four sums and the two walking pointers, more than a C
@@ -96,8 +90,6 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
  * Registers: r0 cols walk, r1 stream walk, r2-r5 sums a00 a01 a10 a11, r6-r9 pixel words,
  * r10-r12 lr weight words.
  */
-#define MCU_GEMM_STR_(x) #x
-#define MCU_GEMM_STR(x) MCU_GEMM_STR_(x)
 #define MCU_GEMM_W16_GROUP_ASM                                                         \
     "ldmia r0!, {r6-r9}\n\t"                                                           \
     "ldmia r1!, {r10-r12, lr}\n\t"                                                     \
@@ -109,23 +101,6 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
     "smlad r4, r7, lr, r4\n\t"                                                         \
     "smlad r5, r8, r12, r5\n\t"                                                        \
     "smlad r5, r9, lr, r5\n\t"
-/* acc = clamp(((acc * m rounded high) + c + (acc >> 31)) >> right), t a free register */
-#define MCU_GEMM_REQUANT_ASM(acc, m, c, right, t)                                      \
-    "smmlar " t ", " acc ", " m ", " c "\n\t"                                          \
-    "add " t ", " t ", " acc ", asr #31\n\t"                                           \
-    "asr " t ", " t ", " right "\n\t"                                                  \
-    "ssat " acc ", #8, " t "\n\t"                                                      \
-    ".if MCU_ACT_MIN > -128\n\t"                                                       \
-    "cmp " acc ", #MCU_ACT_MIN\n\t"                                                    \
-    "it lt\n\t"                                                                        \
-    "movlt " acc ", #MCU_ACT_MIN\n\t"                                                  \
-    ".endif\n\t"                                                                       \
-    ".if MCU_ACT_MAX < 127\n\t"                                                        \
-    "cmp " acc ", #MCU_ACT_MAX\n\t"                                                    \
-    "it gt\n\t"                                                                        \
-    "movgt " acc ", #MCU_ACT_MAX\n\t"                                                  \
-    ".endif\n\t"
-
 /* Defines `name` (static, naked): the GEMM of a layer with K / 4 = PRE + 8 * (passes of the
  * loop, any number when LOOP is 1) groups, OUT_C channels, bounds [ACT_MIN, ACT_MAX], integer
  * literals all (the generated model computes them). */
@@ -135,12 +110,12 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
         __attribute__((unused)) int32_t delta, __attribute__((unused)) const int32_t *stream) \
     {                                                                                    \
         __asm__ volatile(                                                                \
-            ".set MCU_ACT_MIN, " MCU_GEMM_STR(ACT_MIN) "\n\t"                             \
-            ".set MCU_ACT_MAX, " MCU_GEMM_STR(ACT_MAX) "\n\t"                             \
+            ".set MCU_ACT_MIN, " MCU_ASM_STR(ACT_MIN) "\n\t"                             \
+            ".set MCU_ACT_MAX, " MCU_ASM_STR(ACT_MAX) "\n\t"                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #20\n\t"                                                        \
-            ".set MCU_STREAM_BYTES, " MCU_GEMM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_GEMM_STR(K) ")\n\t" \
-            ".set MCU_COLS_BYTES, 4 * " MCU_GEMM_STR(K) "\n\t"                            \
+            ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
+            ".set MCU_COLS_BYTES, 4 * " MCU_ASM_STR(K) "\n\t"                            \
             "movw r12, #(MCU_STREAM_BYTES & 0xffff)\n\t"                                 \
             "movt r12, #(MCU_STREAM_BYTES >> 16)\n\t"                                    \
             "add r12, r12, r3\n\t"                                                       \
@@ -151,10 +126,10 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             "mov r1, r3\n\t"                                                             \
             "1:\n\t"                                                                     \
             "ldmia r1!, {r2-r5}\n\t"                                                     \
-            ".rept " MCU_GEMM_STR(PRE) "\n\t"                                            \
+            ".rept " MCU_ASM_STR(PRE) "\n\t"                                            \
             MCU_GEMM_W16_GROUP_ASM                                                       \
             ".endr\n\t"                                                                  \
-            ".if " MCU_GEMM_STR(LOOP) "\n\t"                                             \
+            ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
             "2:\n\t"                                                                     \
             ".rept 8\n\t"                                                                \
             MCU_GEMM_W16_GROUP_ASM                                                       \
@@ -164,10 +139,10 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             "bne 2b\n\t"                                                                 \
             ".endif\n\t"                                                                 \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
-            MCU_GEMM_REQUANT_ASM("r3", "r6", "r7", "r8", "r12")                          \
-            MCU_GEMM_REQUANT_ASM("r2", "r6", "r7", "r8", "lr")                           \
-            MCU_GEMM_REQUANT_ASM("r5", "r9", "r10", "r11", "r12")                        \
-            MCU_GEMM_REQUANT_ASM("r4", "r9", "r10", "r11", "lr")                         \
+            MCU_ASM_REQUANT("r3", "r6", "r7", "r8", "r12")                          \
+            MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                           \
+            MCU_ASM_REQUANT("r5", "r9", "r10", "r11", "r12")                        \
+            MCU_ASM_REQUANT("r4", "r9", "r10", "r11", "lr")                         \
             "ldm sp, {r0, r6, r7, r8}\n\t"                                               \
             "strb r3, [r6, r7]\n\t"                                                      \
             "strb r2, [r6], #1\n\t"                                                      \

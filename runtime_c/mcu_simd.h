@@ -329,4 +329,33 @@ MCU_INLINE int32_t mcu_dup_s16(int32_t v)
     return mcu_pack_s16x2(v, v);
 }
 
+/* Hand-written assembly (the int16-weight GEMM and FC of mcu_gemm_2x2.h, mcu_fc_dot_s8.h):
+ * GCC or Clang on a Thumb-2 core with the DSP extension. */
+#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__thumb2__)
+#define MCU_ASM 1
+#else
+#define MCU_ASM 0
+#endif
+
+#define MCU_ASM_STR_(x) #x
+#define MCU_ASM_STR(x) MCU_ASM_STR_(x)
+/* mcu_requant_doubled in assembly: acc = (SMMLAR(acc, m, c) + (acc >> 31)) >> right, SSAT
+ * to int8, then the bounds [MCU_ACT_MIN, MCU_ACT_MAX] (gas symbols the caller .sets) where
+ * narrower; t a free register. */
+#define MCU_ASM_REQUANT(acc, m, c, right, t)                                           \
+    "smmlar " t ", " acc ", " m ", " c "\n\t"                                          \
+    "add " t ", " t ", " acc ", asr #31\n\t"                                           \
+    "asr " t ", " t ", " right "\n\t"                                                  \
+    "ssat " acc ", #8, " t "\n\t"                                                      \
+    ".if MCU_ACT_MIN > -128\n\t"                                                       \
+    "cmp " acc ", #MCU_ACT_MIN\n\t"                                                    \
+    "it lt\n\t"                                                                        \
+    "movlt " acc ", #MCU_ACT_MIN\n\t"                                                  \
+    ".endif\n\t"                                                                       \
+    ".if MCU_ACT_MAX < 127\n\t"                                                        \
+    "cmp " acc ", #MCU_ACT_MAX\n\t"                                                    \
+    "it gt\n\t"                                                                        \
+    "movgt " acc ", #MCU_ACT_MAX\n\t"                                                  \
+    ".endif\n\t"
+
 #endif /* MCU_SIMD_H */
