@@ -10,6 +10,8 @@
  * the bias offline (exact: both sums are taken modulo 2^32 in int32, as TFLM's are).
  * Each channel pair is requantized as soon as it is summed, by mcu_requant_bounded (five
  * instructions; the compiler uses this kernel only where it proved that form exact).
+ * With int16 weights (MCU_CONV2D_1X1_W16_LAYER) the block is the extension of the pair
+ * followed by the layer's assembly GEMM (mcu_gemm_2x2.h), which reads them interleaved.
  *
  * Bit-exact with TFLM reference_integer_ops::ConvPerChannel for a 1x1 filter, stride 1,
  * no padding. Preconditions: filter is [out_c][in_c] (OHWI) in its original order; bias is

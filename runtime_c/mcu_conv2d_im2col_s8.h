@@ -8,6 +8,8 @@
  * channels x 2 pixels) multiplies int16 pairs of the patches with int8 weights unpacked
  * by SXTB16, two MACs per SMLAD; each channel pair is requantized as soon as it is summed
  * (mcu_requant_bounded, the short form the compiler proved exact for the layer).
+ * With int16 weights, mcu_conv2d_im2col_w16_s8 (below) writes the two patches interleaved
+ * for the layer's assembly GEMM (mcu_gemm_2x2.h) instead.
  *
  * Bit-exact with TFLM reference_integer_ops::ConvPerChannel (same products, same int32
  * sum, same requantization).

@@ -86,6 +86,7 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
     graph: Graph = plan.graph
     consts, symbols_by_tensor, layers, headers = [], {}, [], set()
     definitions: dict[str, str] = {}  # per-layer specialized kernel functions, by symbol
+    shared_definitions: dict[str, str] = {}  # a definition's text (symbol elided) -> its symbol
 
     def const_names(index: int, lowered) -> dict:
         op, names = graph.ops[index], {}
@@ -118,9 +119,22 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
                        output=outputs[0], scratch=scratch, outputs=outputs, consts=names,
                        index=index, symbol=f"{prefix}_layer{index}",
                        a={k: c_int(v) for k, v in {**lowered.args, **(args or {})}.items()})
-        if context["symbol"] not in definitions and _has_template(f"ops/{name}.def.c.j2"):
-            definitions[context["symbol"]] = _ENV.get_template(f"ops/{name}.def.c.j2").render(
-                context).strip("\n")
+        symbol = context["symbol"]
+        if symbol not in definitions and _has_template(f"ops/{name}.def.c.j2"):
+            text = _ENV.get_template(f"ops/{name}.def.c.j2").render(context).strip("\n")
+            # a layer whose functions would be the same as an earlier layer's (same sizes and
+            # bounds: vww's five 128 -> 128 blocks) names that layer's instead
+            key = "\n".join(line.replace(symbol, "@") for line in text.splitlines()
+                            if not line.startswith("/*"))
+            same = shared_definitions.get(key) if key else None
+            if same is None:
+                shared_definitions[key] = symbol
+                definitions[symbol] = text
+            else:
+                suffixes = sorted(set(re.findall(rf"\b{symbol}(_\w+)", text)))
+                definitions[symbol] = "\n".join(
+                    [f"/* op {index}: the same functions as {same} */"]
+                    + [f"#define {symbol}{suffix} {same}{suffix}" for suffix in suffixes])
         return _ENV.get_template(f"ops/{name}.c.j2").render(context).rstrip("\n")
 
     stage_at = {stage.ops[0]: stage for stage in plan.patches}

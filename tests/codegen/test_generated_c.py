@@ -75,3 +75,39 @@ int main(void) {
     lines = subprocess.run([str(tmp_path / "both")], capture_output=True, text=True, check=True).stdout.splitlines()
     for line, values in zip(lines, expected):
         assert [int(v) for v in line.split()] == values.tolist()
+
+
+def test_layers_with_the_same_functions_share_them():
+    """Per-layer functions that would come out the same (same sizes and bounds) are defined
+    once; later layers name them by #define (ad01's eight 128-deep FC layers, vww's five
+    128 -> 128 pointwise layers). Bit-exact either way."""
+    from tests.builder import ModelBuilder
+    from tests.helpers import assert_bit_exact
+    from tests.ops.models import conv_layer, fc_layer, input_act
+
+    rng = np.random.default_rng(77)
+    b = ModelBuilder()
+    x = input_act(b, rng, (1, 4, 6, 16))
+    y = conv_layer(b, rng, x, 16, kernel=(1, 1))
+    y = conv_layer(b, rng, y, 16, kernel=(1, 1))  # same sizes and bounds as the first
+    y = conv_layer(b, rng, y, 8, kernel=(1, 1))   # not
+    b.output(y.index)
+    compiled = assert_bit_exact(b.build(), count=6, seed=1, kernels="simd")
+    source = compiled.files[f"{compiled.prefix}.c"]
+    p = compiled.prefix
+    assert source.count("MCU_GEMM_W16_LAYER(") == 2  # layers 0 and 2
+    assert f"#define {p}_layer1_gemm {p}_layer0_gemm" in source
+    assert f"#define {p}_layer1_block {p}_layer0_block" in source
+    assert f"{p}_layer2_gemm {p}_layer0_gemm" not in source
+    rng = np.random.default_rng(78)
+    b = ModelBuilder()
+    x = input_act(b, rng, (1, 32))
+    for units in (32, 32, 32):
+        x = fc_layer(b, rng, x, units)
+    b.output(x.index)
+    compiled = assert_bit_exact(b.build(), count=6, seed=1, kernels="simd")
+    source = compiled.files[f"{compiled.prefix}.c"]
+    p = compiled.prefix
+    assert source.count("MCU_FC_W16_LAYER(") == 1
+    assert f"#define {p}_layer1_dot {p}_layer0_dot" in source
+    assert f"#define {p}_layer2_dot {p}_layer0_dot" in source
