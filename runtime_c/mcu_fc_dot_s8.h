@@ -131,7 +131,7 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
 #if MCU_ASM
 /* On DSP cores, assembly (the registers a C function gets do not hold it): a group is LDR,
  * two SXTB16, two LDM of four weight words and 8 SMLAD, 13 instructions for 16 MACs; the
- * groups unrolled as in MCU_GEMM_W16_LAYER (PRE, then 8 per pass while LOOP); the
+ * groups unrolled as in MCU_GEMM_W16_LAYER (PRE, then 16 per pass while LOOP); the
  * requantization as there. Registers: r0 input walk, r1 stream walk, r2-r5 sums, r6 r7
  * input pairs, r8-r11 weights, r12 input end; frame [sp] input, [sp+4] out, [sp+8] blocks. */
 #define MCU_FC_W16_GROUP_ASM                                                           \
@@ -171,7 +171,7 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
             ".endr\n\t"                                                                  \
             ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
             "2:\n\t"                                                                     \
-            ".rept 8\n\t"                                                                \
+            ".rept 16\n\t"                                                               \
             MCU_FC_W16_GROUP_ASM                                                         \
             ".endr\n\t"                                                                  \
             "cmp r0, r12\n\t"                                                            \

@@ -83,7 +83,7 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
  * On DSP cores the layer's GEMM is assembly: all 14 free registers are needed to hold a
  * group's 8 words (two LDM), the four sums and the two walking pointers, more than a C
  * function gets. A group is 2 LDM + 8 SMLAD, 10 instructions for 16 MACs; the groups are
- * unrolled (PRE of them, then a loop of 8 per pass while LOOP), and each channel pair
+ * unrolled (PRE of them, then a loop of 16 per pass while LOOP), and each channel pair
  * ends in an LDM of its six requantization words, 4 instructions per output (SMMLAR, ADD
  * ASR #31, ASR, SSAT, plus the compares of narrower activation bounds) and the stores.
  * Frame: [sp] cols, [sp+4] out0, [sp+8] delta, [sp+12] stream end, [sp+16] cols end.
@@ -101,7 +101,7 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
     "smlad r4, r7, lr, r4\n\t"                                                         \
     "smlad r5, r8, r12, r5\n\t"                                                        \
     "smlad r5, r9, lr, r5\n\t"
-/* Defines `name` (static, naked): the GEMM of a layer with K / 4 = PRE + 8 * (passes of the
+/* Defines `name` (static, naked): the GEMM of a layer with K / 4 = PRE + 16 * (passes of the
  * loop, any number when LOOP is 1) groups, OUT_C channels, bounds [ACT_MIN, ACT_MAX], integer
  * literals all (the generated model computes them). */
 #define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
@@ -131,7 +131,7 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             ".endr\n\t"                                                                  \
             ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
             "2:\n\t"                                                                     \
-            ".rept 8\n\t"                                                                \
+            ".rept 16\n\t"                                                               \
             MCU_GEMM_W16_GROUP_ASM                                                       \
             ".endr\n\t"                                                                  \
             "ldr r6, [sp, #16]\n\t"                                                      \

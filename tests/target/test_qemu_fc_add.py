@@ -5,8 +5,9 @@ build's, and the host build equals TFLM.
 1. FULLY_CONNECTED with int16 weights (MCU_FC_W16_LAYER, runtime_c/mcu_fc_dot_s8.h): on the
    boards hand-written assembly, on the host the C body mcu_fc_w16_body; the driver
    mcu_fc_w16_s8 and the stream of mcugen/ops/fully_connected.py fc_stream. The cases walk
-   - the group count DEPTH / 4: PRE only (depth 4: PRE 1; depth 32: PRE 8), PRE + the loop
-     (depth 36: PRE 1; depth 44: PRE 3), the loop only (depth 64, and depth 640: 20 passes);
+   - the group count DEPTH / 4: PRE only (depth 4: PRE 1; depth 32: PRE 8; depth 64: PRE 16),
+     PRE + the loop of 16 (depth 68: PRE 1; depth 76: PRE 3), the loop only (depth 128, and
+     depth 640: 10 passes);
    - units 1, 2, 3 (no whole block: only the padded block through the 4-byte temporary),
      4 (no tail), 5, 128 and 130 (many blocks, a tail of 1 or 2);
    - batches 1 and 3 (the driver's input and output walks, the tail per batch row);
@@ -121,31 +122,31 @@ FC_CASES = {
     "d4_u3_batch3_per_tensor": FcCase(3, 4, 3, (1, 0), per_channel=False),
     "d32_u2_all_unrolled_relu6": FcCase(1, 32, 2, (8, 0), activation="RELU6"),
     "d32_u5_batch3": FcCase(3, 32, 5, (8, 0)),
-    "d36_u5_pre1_loop_per_tensor": FcCase(1, 36, 5, (1, 1), per_channel=False),
-    "d36_u128_batch3": FcCase(3, 36, 128, (1, 1)),
-    "d44_u2_pre3_loop_batch3": FcCase(3, 44, 2, (3, 1)),
-    "d64_u4_loop_only_relu": FcCase(1, 64, 4, (0, 1), activation="RELU"),
-    "d64_u130": FcCase(1, 64, 130, (0, 1)),
-    "d64_u3_batch3_per_tensor": FcCase(3, 64, 3, (0, 1), per_channel=False),
+    "d68_u5_pre1_loop_per_tensor": FcCase(1, 68, 5, (1, 1), per_channel=False),
+    "d68_u128_batch3": FcCase(3, 68, 128, (1, 1)),
+    "d76_u2_pre3_loop_batch3": FcCase(3, 76, 2, (3, 1)),
+    "d128_u4_loop_only_relu": FcCase(1, 128, 4, (0, 1), activation="RELU"),
+    "d64_u130_all_unrolled": FcCase(1, 64, 130, (16, 0)),
+    "d128_u3_batch3_per_tensor": FcCase(3, 128, 3, (0, 1), per_channel=False),
     "d640_u5_batch3": FcCase(3, 640, 5, (0, 1)),
     "d640_u130_per_tensor": FcCase(1, 640, 130, (0, 1), per_channel=False),
     "d640_u128_batch3": FcCase(3, 640, 128, (0, 1)),
     "relu_zero_point_-37_d32_u5": FcCase(1, 32, 5, (8, 0), activation="RELU",
                                          output=(None, -37), bounds=(-37, 127)),
-    "relu6_narrow_d36_u3_batch3": FcCase(3, 36, 3, (1, 1), activation="RELU6",
+    "relu6_narrow_d68_u3_batch3": FcCase(3, 68, 3, (1, 1), activation="RELU6",
                                          output=("relu6", -60), bounds=(-60, 90)),
     "relu6_narrow_d640_u130_per_tensor": FcCase(1, 640, 130, (0, 1), activation="RELU6",
                                                 per_channel=False, output=("relu6", -60),
                                                 bounds=(-60, 90)),
-    "relu_n1_to_1_narrow_d64_u2": FcCase(1, 64, 2, (0, 1), activation="RELU_N1_TO_1",
+    "relu_n1_to_1_narrow_d128_u2": FcCase(1, 128, 2, (0, 1), activation="RELU_N1_TO_1",
                                          output=("n1_to_1", 5), bounds=(-59, 69)),
     "relu_n1_to_1_narrow_d4_u5_batch3_per_tensor": FcCase(
         3, 4, 5, (1, 0), activation="RELU_N1_TO_1", per_channel=False,
         output=("n1_to_1", -9), bounds=(-73, 55)),
-    "pruned_d36_u5_batch3": FcCase(
-        3, 36, 5, (1, 1), pruned={0: (1 << 30) + 7, 2: -(1 << 30) - 3, 4: "mid"}, at_limit=(1, 3)),
-    "pruned_d64_u130": FcCase(
-        1, 64, 130, (0, 1),
+    "pruned_d68_u5_batch3": FcCase(
+        3, 68, 5, (1, 1), pruned={0: (1 << 30) + 7, 2: -(1 << 30) - 3, 4: "mid"}, at_limit=(1, 3)),
+    "pruned_d128_u130": FcCase(
+        1, 128, 130, (0, 1),
         pruned={3: (1 << 30) - 1, 64: 0, 65: "mid", 128: (1 << 30) + 5, 129: -(1 << 30) - 11},
         at_limit=(5, 127)),
     "pruned_d32_u4_per_tensor_relu": FcCase(
@@ -153,10 +154,10 @@ FC_CASES = {
         pruned={1: -(1 << 30) - 1, 2: (1 << 30) + 3, 3: "mid"}, at_limit=(0,)),
     "pruned_d4_u2_batch3_tail": FcCase(3, 4, 2, (1, 0), pruned={1: -(1 << 30) - 9}, at_limit=(0,)),
     "at_limit_d640_u3_batch3": FcCase(3, 640, 3, (0, 1), at_limit=(0, 2)),
-    "at_limit_d44_u4_relu6_narrow": FcCase(1, 44, 4, (3, 1), activation="RELU6",
+    "at_limit_d76_u4_relu6_narrow": FcCase(1, 76, 4, (3, 1), activation="RELU6",
                                            output=("relu6", -60), bounds=(-60, 90), at_limit=(3, 1)),
     "rounding_ties_d16_u6_batch3": FcCase(3, 16, 6, (4, 0), ties=True),
-    "rounding_ties_d36_u7_batch3": FcCase(3, 36, 7, (1, 1), ties=True),
+    "rounding_ties_d68_u7_batch3": FcCase(3, 68, 7, (1, 1), ties=True),
     # 127 * 255 * 33152 = 2^30 - 114304: the bias tops the all-127 accumulator up to 2^30 - 1
     "full_range_d33152_u5_batch3": FcCase(3, 33152, 5, (0, 1), at_limit=(0, 3), full_range=True),
 }
@@ -283,8 +284,8 @@ def test_fc_w16_assembly_equals_host_build(name, board, tmp_path):
 
     elf = build_firmware(compiled, board, tmp_path / "fw")
     asm = _disassembly(elf, symbol)
-    assert asm.count("smlad") == 8 * (pre + 8 * loop), "not the assembly FC"
-    assert asm.count("smmlar") == 4 and asm.count("sxtb16") == 2 * (pre + 8 * loop)
+    assert asm.count("smlad") == 8 * (pre + 16 * loop), "not the assembly FC"
+    assert asm.count("smmlar") == 4 and asm.count("sxtb16") == 2 * (pre + 16 * loop)
     # the narrow bounds' compares are assembled in exactly when the bounds are narrow
     assert asm.count("it\tlt") == (4 if act_min > -128 else 0)
     assert asm.count("it\tgt") == (4 if act_max < 127 else 0)

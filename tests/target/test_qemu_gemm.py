@@ -4,8 +4,8 @@ where it is the C body (mcu_gemm_2x2_w16_body): one-layer models compiled with
 kernels="simd", QEMU's bytes equal the host build's, and the host build equals TFLM.
 
 The cases walk the assembly's edges:
-- the group count K / 4: all unrolled (PRE only: K = 8, 32), PRE 1 + one loop pass (K = 36),
-  loop only (PRE 0: K = 64), and K = 1040 (4 K = 4160, beyond a 12-bit immediate: the
+- the group count K / 4: all unrolled (PRE only: K = 8, 32, 64), PRE 1 + one loop pass of 16
+  (K = 68), loop only (PRE 0: K = 128), and K = 1040 (4 K = 4160, beyond a 12-bit immediate: the
   frame's column and stream ends come from MOVW/MOVT);
 - two channels (one pair) and 66 (33 pairs);
 - odd pixel counts (the lone last pixel, delta 0) in the 1x1 and im2col drivers, a single
@@ -71,27 +71,28 @@ class Case:
     ties: bool = False  # power-of-two scales and small weights: many outputs round half away
 
 
-# K = in_c for 1x1; im2col K = the patch rounded up to 4; PRE = K/4 if K/4 <= 8, else K/4 % 8
+# K = in_c for 1x1; im2col K = the patch rounded up to 4; PRE = K/4 if K/4 <= 16, else K/4 % 16
 CASES = {
     "1x1_k8_pre_only": Case((1, 4, 4, 8), 6, (8, 2, 0), activation="RELU6"),
     "1x1_k32_all_unrolled": Case((1, 3, 4, 32), 8, (32, 8, 0)),
-    "1x1_k36_pre1_loop": Case((1, 3, 4, 36), 10, (36, 1, 1), per_channel=False),
-    "1x1_k64_loop_only": Case((1, 4, 3, 64), 12, (64, 0, 1), activation="RELU"),
+    "1x1_k68_pre1_loop": Case((1, 3, 4, 68), 10, (68, 1, 1), per_channel=False),
+    "1x1_k64_all_unrolled": Case((1, 4, 3, 64), 12, (64, 16, 0), activation="RELU"),
+    "1x1_k128_loop_only": Case((1, 2, 3, 128), 12, (128, 0, 1)),
     "1x1_k1040_movw_movt": Case((1, 2, 3, 1040), 4, (1040, 4, 1)),
     "1x1_oc2": Case((1, 4, 4, 12), 2, (12, 3, 0)),
     "1x1_oc66": Case((1, 2, 4, 16), 66, (16, 4, 0), activation="RELU"),
     "1x1_odd_pixels_3x5": Case((1, 3, 5, 20), 6, (20, 5, 0)),
-    "1x1_odd_pixels_k36": Case((1, 3, 3, 36), 4, (36, 1, 1)),
+    "1x1_odd_pixels_k68": Case((1, 3, 3, 68), 4, (68, 1, 1)),
     "1x1_single_pixel": Case((1, 1, 1, 16), 4, (16, 4, 0)),
     "1x1_batch2_odd_pixels": Case((2, 1, 3, 24), 6, (24, 6, 0)),
     "1x1_relu_zero_point_-37": Case((1, 3, 4, 16), 8, (16, 4, 0), activation="RELU",
                                     output=(None, -37), bounds=(-37, 127)),
-    "1x1_relu6_narrow": Case((1, 3, 5, 40), 6, (40, 2, 1), activation="RELU6",
+    "1x1_relu6_narrow": Case((1, 3, 5, 72), 6, (72, 2, 1), activation="RELU6",
                              output=("relu6", -60), bounds=(-60, 90)),
     "1x1_relu_n1_to_1_narrow": Case((1, 4, 4, 8), 4, (8, 2, 0), activation="RELU_N1_TO_1",
                                     output=("n1_to_1", 5), bounds=(-59, 69)),
     "1x1_pruned_channels": Case(
-        (1, 3, 5, 36), 10, (36, 1, 1),
+        (1, 3, 5, 68), 10, (68, 1, 1),
         pruned={0: (1 << 30) + 7, 2: -(1 << 30) - 3, 3: (1 << 30) - 1, 5: "mid", 8: 0},
         at_limit=(6, 7)),
     "1x1_rounding_ties": Case((1, 3, 5, 16), 6, (16, 4, 0), ties=True),
@@ -103,9 +104,9 @@ CASES = {
                                               stride=(2, 2), activation="RELU6"),
     "im2col_3x3_s2_batch2_odd_pixels_c8": Case((2, 5, 5, 8), 4, (72, 2, 1), kernel=(3, 3),
                                                stride=(2, 2), padding="SAME"),
-    "im2col_10x4_s2_same_c1": Case((1, 13, 6, 1), 4, (40, 2, 1), kernel=(10, 4), stride=(2, 2),
+    "im2col_10x4_s2_same_c1": Case((1, 13, 6, 1), 4, (40, 10, 0), kernel=(10, 4), stride=(2, 2),
                                    padding="SAME", activation="RELU"),
-    "im2col_3x3_dilation2_same_c4": Case((1, 7, 6, 4), 6, (36, 1, 1), kernel=(3, 3),
+    "im2col_3x3_dilation2_same_c4": Case((1, 7, 6, 4), 6, (36, 9, 0), kernel=(3, 3),
                                          dilation=(2, 2), padding="SAME", per_channel=False),
     "im2col_depthwise_c1_dm2": Case((1, 9, 8, 1), 2, (12, 3, 0), kernel=(3, 3), stride=(2, 2),
                                     padding="SAME", depth_multiplier=2),
@@ -115,7 +116,7 @@ CASES = {
     "im2col_pruned_channels_c3": Case(
         (1, 5, 5, 3), 6, (28, 7, 0), kernel=(3, 3), padding="SAME",
         pruned={1: -(1 << 30) - 11, 2: (1 << 30) + 5, 4: "mid"}, at_limit=(0, 5)),
-    "im2col_rounding_ties_c4": Case((1, 4, 5, 4), 4, (36, 1, 1), kernel=(3, 3), padding="SAME",
+    "im2col_rounding_ties_c4": Case((1, 4, 5, 4), 4, (36, 9, 0), kernel=(3, 3), padding="SAME",
                                     ties=True),
 }
 
@@ -215,7 +216,7 @@ def test_gemm_assembly_equals_host_build(name, board, tmp_path):
 
     elf = build_firmware(compiled, board, tmp_path / "fw")
     asm = _disassembly(elf, symbol)
-    assert "smmlar" in asm and asm.count("smlad") == 8 * (pre + 8 * loop), "not the assembly GEMM"
+    assert "smmlar" in asm and asm.count("smlad") == 8 * (pre + 16 * loop), "not the assembly GEMM"
 
     probe = case.at_limit[0] if case.at_limit else 0
     sets = _sets(compiled, rows, probe)
