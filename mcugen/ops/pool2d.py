@@ -1,6 +1,8 @@
 """AVERAGE_POOL_2D and MAX_POOL_2D, int8 (input and output share scale and zero point)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import out_size, pad_before
 from mcugen.ops.common import (check_shape, fail, nhwc, out, output_range,
@@ -48,7 +50,21 @@ def _lower(graph: Graph, op: Op, function: str) -> Lowered:
     return Lowered(args=args, kernel="mcu_pool2d_s8.h", function=function)
 
 
+# mcu_avgpool2d_ch4_s8 sums four channels in int16 lanes: at most 256 values of int8 fit.
+CH4_MAX_WINDOW = 256
+
+
+def _simd_avgpool(graph: Graph, op: Op, portable: Lowered, wide_weights: bool = False) -> Lowered | None:
+    """Four channels per word (SXTAB16 into int16 lanes) where channels % 4 == 0 and the
+    window holds at most CH4_MAX_WINDOW pixels; else None (the portable kernel)."""
+    a = portable.args
+    if a["channels"] % 4 or a["filter_h"] * a["filter_w"] > CH4_MAX_WINDOW:
+        return None
+    return replace(portable, kernel="mcu_pool2d_ch4_s8.h", function="mcu_avgpool2d_ch4_s8")
+
+
 register(OpSpec(kind="AVERAGE_POOL_2D", check=_check,
-                lower=lambda g, o: _lower(g, o, "mcu_avgpool2d_s8"), template="pool2d"))
+                lower=lambda g, o: _lower(g, o, "mcu_avgpool2d_s8"), template="pool2d",
+                extra={"simd": _simd_avgpool}))
 register(OpSpec(kind="MAX_POOL_2D", check=_check,
                 lower=lambda g, o: _lower(g, o, "mcu_maxpool2d_s8"), template="pool2d"))

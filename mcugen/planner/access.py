@@ -17,7 +17,7 @@ from mcugen.ir import Graph, Op
 
 # kernel function -> output pixels it may write before reading the next pixel's input
 PIXEL_ORDER = {"mcu_conv2d_s8": 1, "mcu_dwconv2d_s8": 1, "mcu_avgpool2d_s8": 1,
-               "mcu_maxpool2d_s8": 1, "mcu_fc_s8": 1, "mcu_add_s8": 1, "mcu_add_table_s8": 1,
+               "mcu_maxpool2d_s8": 1, "mcu_avgpool2d_ch4_s8": 1, "mcu_fc_s8": 1, "mcu_add_s8": 1, "mcu_add_table_s8": 1,
                # SIMD kernels: im2col of two pixels, then both are written
                "mcu_conv2d_im2col_s8": 2, "mcu_conv2d_im2col_w16_s8": 2,
                "mcu_dwconv2d_ch4_s8": 1, "mcu_fc_dot_s8": 1,

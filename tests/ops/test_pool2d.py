@@ -1,6 +1,8 @@
 """AVERAGE_POOL_2D and MAX_POOL_2D, int8: bit-exact with TFLite Micro over windows,
 strides, SAME padding with windows clipped at the border, large and global windows,
-odd image sizes, channel counts and fused activations."""
+odd image sizes, channel counts and fused activations. Average pools with channels % 4 == 0
+and windows of at most 256 pixels take the SIMD set's four-channel kernel
+(mcu_avgpool2d_ch4_s8, int16-lane sums), the others the portable one; both are checked."""
 import numpy as np
 import pytest
 
@@ -37,6 +39,10 @@ CASES = {
     "avg_5x5_same_window_gt_3x3":      (AVG, (1, 3, 3, 8), (5, 5), (1, 1), "SAME", "NONE"),
     "max_5x5_same_window_gt_3x3":      (MAX, (1, 3, 3, 8), (5, 5), (1, 1), "SAME", "NONE"),
     "avg_3x3_s2_same_batch2_7x9x3":    (AVG, (2, 7, 9, 3), (3, 3), (2, 2), "SAME", "NONE"),
+    "avg_16x16_global_16x16x8_256":    (AVG, (1, 16, 16, 8), (16, 16), (1, 1), "VALID", "NONE"),
+    "avg_17x16_global_17x16x8_272":    (AVG, (1, 17, 16, 8), (17, 16), (1, 1), "VALID", "NONE"),
+    "avg_25x5_global_25x5x64_relu6":   (AVG, (1, 25, 5, 64), (25, 5), (1, 1), "VALID", "RELU6"),
+    "avg_3x3_s2_same_batch2_7x9x12":   (AVG, (2, 7, 9, 12), (3, 3), (2, 2), "SAME", "RELU"),
     "max_3x3_s2_valid_batch2_7x9x3":   (MAX, (2, 7, 9, 3), (3, 3), (2, 2), "VALID", "RELU"),
 }
 
@@ -47,4 +53,9 @@ def test_pool2d_bit_exact(case):
     rng = np.random.default_rng(3000 + list(CASES).index(case))
     model = pool2d_model(rng, kind, in_shape, window, stride=stride, padding=padding,
                          activation=activation)
-    assert_bit_exact(model, count=12, seed=1)
+    compiled = assert_bit_exact(model, count=12, seed=1, kernels="simd")
+    ch4 = kind == AVG and in_shape[3] % 4 == 0 and window[0] * window[1] <= 256
+    kernel = "mcu_avgpool2d_ch4_s8(" if ch4 else ("mcu_avgpool2d_s8(" if kind == AVG else "mcu_maxpool2d_s8(")
+    assert kernel in compiled.files[f"{compiled.prefix}.c"]
+    if kind == AVG and ch4:  # the portable kernel on the same model
+        assert_bit_exact(model, count=12, seed=1, kernels="portable")
