@@ -15,7 +15,6 @@ import numpy as np
 from mcugen import __version__
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.ops.dwconv2d_3x3 import wide_lanes
 from mcugen.paths import RUNTIME_C, TEMPLATES
 from mcugen.planner import Plan
 from mcugen.planner.patches import GEOMETRY
@@ -149,12 +148,12 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         lowered = op.params["lowered"]
         template_name = kernel = None
         args = None
-        if index not in plan.inplace and wide_lanes(lowered):
-            args = {"lanes": wide_lanes(lowered)}  # arena._scratch gave it room for them
+        if index not in plan.inplace and lowered.roomy_args:
+            args = lowered.roomy_args  # arena._scratch gave it room
         elif index in plan.inplace and "inplace_lowered" in op.params:
             lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
-            if index in plan.wide_inplace:  # arena._widen_inplace gave it four rings
-                args = {"lanes": wide_lanes(lowered)}
+            if index in plan.wide_inplace:  # arena._widen_inplace gave it room
+                args = lowered.roomy_args
         elif index in plan.inplace:  # the in-place kernel takes the portable layout and args
             lowered = spec_for(op).lower(graph, op)
             template_name, kernel = INPLACE_VARIANT[op.kind]

@@ -65,22 +65,12 @@ def lower_3x3(portable: Lowered, requant: np.ndarray, in_place: bool = False) ->
                 transposed=int(transposes(args)))
     if in_place and args["transposed"] and not inplace_safe(args):
         args["transposed"] = 0
+    # with room (out of place, or in place where the arena allows it; never inside patch
+    # stages): four channels expanded from one word into four rings, faster
+    roomy = dict(roomy_args={"lanes": 4}, roomy_scratch_bytes=scratch_bytes(args, 4)) \
+        if args["in_c"] >= 4 else {}
     return replace(portable, args=args, consts=new_consts, kernel=FUNCTION + ".h",
-                   function=FUNCTION, scratch_bytes=scratch_bytes(args, 1))
-
-
-def wide_lanes(lowered: Lowered | None) -> int:
-    """Lanes of the op's plane kernel when it runs on its own buffers outside patch stages:
-    four channels expanded from one word (four rings: faster), or 0 for other kernels."""
-    if lowered is None or lowered.function != FUNCTION:
-        return 0
-    return 4 if lowered.args["in_c"] >= 4 else 1
-
-
-def wide_scratch_bytes(lowered: Lowered | None) -> int:
-    """The scratch of wide_lanes (0 for other kernels)."""
-    lanes = wide_lanes(lowered)
-    return scratch_bytes(lowered.args, lanes) if lanes else 0
+                   function=FUNCTION, scratch_bytes=scratch_bytes(args, 1), **roomy)
 
 
 def inplace_safe(args: dict) -> bool:

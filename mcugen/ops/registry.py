@@ -33,6 +33,10 @@ class Lowered:
     kernel: str = ""  # runtime_c header providing the kernel ("" for views)
     function: str = ""  # C function called (some ops pick a specialization)
     scratch_bytes: int = 0  # scratch the kernel needs while it runs (shared by all layers)
+    # a faster variant where the planner has room for more scratch: its args (added to
+    # args when rendered) and scratch; {} and 0 for kernels without one
+    roomy_args: dict = field(default_factory=dict)
+    roomy_scratch_bytes: int = 0
 
 
 @dataclass(frozen=True)

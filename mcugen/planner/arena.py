@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.ops.dwconv2d_3x3 import wide_scratch_bytes
 from mcugen.planner.access import inplace_depthwise, overlap_delta
 
 ALIGNMENT = 16
@@ -50,7 +49,7 @@ class Tricks:
     inplace: bool = True  # depthwise conv over its own input
     overlap: bool = True  # output over the consumed part of an input
     inplace_only: frozenset | None = None  # if set, in place only these ops
-    wide_inplace: frozenset = frozenset()  # in-place plane kernels given four rings (faster)
+    wide_inplace: frozenset = frozenset()  # in-place kernels given their roomy variant
 
 
 NO_TRICKS = Tricks(inplace=False, overlap=False)
@@ -65,7 +64,7 @@ class Plan:
     schedule: tuple[int, ...]  # op indices that emit code, in execution order
     scratch: dict = field(default_factory=dict)  # op index -> (offset, bytes)
     inplace: frozenset = frozenset()  # depthwise ops run in place
-    wide_inplace: frozenset = frozenset()  # of those, plane kernels with four rings (lanes 4)
+    wide_inplace: frozenset = frozenset()  # of those, the ones given their roomy variant
     overlaps: dict = field(default_factory=dict)  # op index -> inputs whose bytes its output overlaps
     order: tuple[int, ...] = ()  # all op indices (views included) in execution order
     peaks: dict = field(default_factory=dict)  # "layer by layer", "in place + overlap", ... -> bytes
@@ -297,11 +296,13 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset,
         size = spec_for(op).scratch_bytes(graph, op)
         lowered = op.params.get("lowered")
         if index not in inplace:
-            size = max(size, wide_scratch_bytes(lowered))  # the plane kernel's four rings
+            if lowered is not None:  # out of place a kernel gets its roomy variant
+                size = max(size, lowered.roomy_scratch_bytes)
         elif "inplace_lowered" in op.params:  # the SIMD kernel that runs it in place
-            size = op.params["inplace_lowered"].scratch_bytes
+            variant = op.params["inplace_lowered"]
+            size = variant.scratch_bytes
             if index in wide_inplace:
-                size = max(size, wide_scratch_bytes(op.params["inplace_lowered"]))
+                size = max(size, variant.roomy_scratch_bytes)
         else:  # the portable in-place kernel's temporary
             y = graph.tensors[op.outputs[0]]
             size = max(size, y.shape[1] * y.shape[2])  # one output channel
@@ -398,14 +399,14 @@ def _fewest_inplace(graph: Graph, plan: Plan) -> Plan:
 
 
 def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
-    """The plan with four rings (lanes 4, four channels expanded from one word) for each
-    in-place plane kernel whose larger scratch does not grow the arena (vww: 8.53M -> 8.33M
-    instructions on M7 at the same 38,080 bytes)."""
+    """The plan with the roomy variant (Lowered.roomy_args: the plane kernel's four rings)
+    for each in-place kernel whose larger scratch does not grow the arena (vww: 8.53M ->
+    8.33M instructions on M7 at the same 38,080 bytes)."""
     wide = set()
     for index in sorted(plan.inplace):
         variant = graph.ops[index].params.get("inplace_lowered")
-        if wide_scratch_bytes(variant) <= (variant.scratch_bytes if variant else 0):
-            continue  # not a plane kernel, or one lane only
+        if variant is None or not variant.roomy_args:
+            continue  # no faster variant to make room for
         trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
                                                      wide_inplace=frozenset(wide | {index})))
         if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
