@@ -67,10 +67,12 @@ MCU_INLINE int8_t mcu_dw3x3_out(int32_t acc2, int32_t multiplier, int32_t c, int
     return (int8_t)mcu_clamp_s8((q + c + (q >> 31)) >> right, act_min, act_max);
 }
 
-/* The row loops below in assembly on DSP cores with GCC or clang optimizing: GCC 12 spills
- * them (stride 1: 38 instructions per two outputs instead of 32) and splits the LDRD pairs.
- * The C loops are the reference and run everywhere else. */
-#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+/* The row loops below in assembly on DSP cores with GCC optimizing: GCC 12 spills them
+ * (stride 1: 38 instructions per two outputs instead of 32) and splits the LDRD pairs. Not
+ * with Clang, whose register allocator cannot give the stride-1 loop its 14 registers
+ * ("inline assembly requires more registers than available"). The C loops are the
+ * reference and run everywhere else. */
+#if MCU_SIMD_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
 #define MCU_DW3X3_ASM 1
 /* The activation clamp of %[r] after SSAT, only for bounds inside the int8 range. */
 #define MCU_DW3X3_ASM_CLAMP(r)                                                                  \
