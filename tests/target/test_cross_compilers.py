@@ -3,7 +3,9 @@ warning-free: arm-none-eabi-gcc and Clang (`--target=thumbv7em-none-eabi`, the c
 Arm Compiler 6 / Keil MDK), at -O0 (debug builds), -Os and -O2, on a model that has every
 hand-written assembly kernel of the SIMD set: the int16-weight GEMM (1x1 and im2col), the
 FC dot products, the im2col row copy, the plane depthwise rows (GCC only; Clang gets the C
-loops) and the ADD tables. A compile check only: the QEMU tests run the GCC -O2 build.
+loops) and the ADD tables; and that model built with Clang (-O2, -O0) and GCC (-O0, -Os),
+linked into the QEMU harness, gives the host build's bytes on the emulated Cortex-M7 (the
+other target tests run GCC -O2 builds).
 """
 from __future__ import annotations
 
@@ -60,3 +62,35 @@ def test_generated_c_builds_for_cortex_m(compiler, opt, tmp_path):
                                  "-c", name, "-o", f"{name}.o"], cwd=tmp_path, capture_output=True,
                                 text=True)
         assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("compiler,opt", [("gcc", "-O0"), ("gcc", "-Os"), ("clang", "-O2"),
+                                          ("clang", "-O0")])
+def test_other_builds_run_bit_exact_on_the_m7(compiler, opt, tmp_path):
+    """The same model built with Clang, or with GCC at -O0 / -Os (the QEMU tests use GCC -O2),
+    linked into the harness and run on the emulated Cortex-M7: the bytes of the host build."""
+    from mcugen.target import firmware, run_firmware_batch
+
+    for tool in ("arm-none-eabi-gcc", "qemu-system-arm", COMPILERS[compiler][0]):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} not on PATH")
+    if compiler == "clang" and not NEWLIB.is_dir():
+        pytest.skip(f"no newlib headers at {NEWLIB} for clang")
+    compiled = mcugen.compile(every_asm_kernel(), board="mps2-an500", kernels="simd")
+    board = firmware.get_board("mps2-an500")
+    firmware.build_firmware(compiled, board, tmp_path)  # writes the harness and model files
+    objects = []
+    for name in firmware.model_sources(compiled):
+        subprocess.run([*COMPILERS[compiler], opt, "-std=c99", "-c", name, "-o", f"{name}.o"],
+                       cwd=tmp_path, check=True, capture_output=True)
+        objects.append(f"{name}.o")
+    elf = firmware._link(board, tmp_path, ["startup.c", "main.c", *objects], "-O2", compiled.prefix).elf
+    rng = np.random.default_rng(5)
+    shape = compiled.graph.tensors[compiled.graph.inputs[0]].shape
+    sets = [[np.full(shape, v, np.int8)] for v in (-128, 127)]
+    sets += [[rng.integers(-128, 128, size=shape, dtype=np.int8)] for _ in range(3)]
+    sizes = [compiled.graph.tensors[t].size for t in compiled.graph.outputs]
+    results = run_firmware_batch(elf, "mps2-an500", sets, sizes)
+    for inputs, (outputs, _) in zip(sets, results):
+        want = compiled.run(inputs)
+        assert [o.tobytes() for o in outputs] == [w.reshape(-1).tobytes() for w in want]
