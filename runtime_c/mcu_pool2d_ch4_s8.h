@@ -14,6 +14,7 @@
 
 #include "mcu_requant.h"
 #include "mcu_simd.h"
+#include "mcu_taps.h"
 
 /* Round half away from zero, as the reference does, then clamp. */
 MCU_INLINE int8_t mcu_avg_s8(int32_t sum, int32_t count, int32_t act_min, int32_t act_max)
@@ -32,12 +33,12 @@ MCU_KERNEL void mcu_avgpool2d_ch4_s8(
         const int8_t *in_b = input + b * in_h * in_w * channels;
         for (int32_t oy = 0; oy < out_h; ++oy) {
             const int32_t y0 = oy * stride_h - pad_top;
-            const int32_t fy_start = y0 < 0 ? -y0 : 0;
-            const int32_t fy_end = filter_h < in_h - y0 ? filter_h : in_h - y0;
+            int32_t fy_start, fy_end;
+            mcu_tap_range(y0, 1, filter_h, in_h, &fy_start, &fy_end);
             for (int32_t ox = 0; ox < out_w; ++ox, output += channels) {
                 const int32_t x0 = ox * stride_w - pad_left;
-                const int32_t fx_start = x0 < 0 ? -x0 : 0;
-                const int32_t fx_end = filter_w < in_w - x0 ? filter_w : in_w - x0;
+                int32_t fx_start, fx_end;
+                mcu_tap_range(x0, 1, filter_w, in_w, &fx_start, &fx_end);
                 const int32_t count = (fy_end - fy_start) * (fx_end - fx_start);
                 for (int32_t c = 0; c < channels; c += 4) {
                     int32_t s02 = 0, s13 = 0; /* channels c, c + 2 and c + 1, c + 3 */
