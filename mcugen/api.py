@@ -127,20 +127,16 @@ class CompiledModel:
 
 
 def _wide_weights_bytes(plan: Plan) -> int:
-    """Flash the SIMD kernels' int16 weights add: what a GEMM stream adds over int8 weights
-    (its args' wide_bytes), half of an FC filter stored pre-extended in place of the int8
-    one, all of an int16 copy kept beside it (role "wide")."""
+    """Flash the SIMD kernels' int16 weights add: what a GEMM or FC stream adds over int8
+    weights (its args' wide_bytes), all of a stream kept beside them (role "wide": the
+    4-channel depthwise kernel's 3x3 path)."""
     total = 0
     for i in plan.code_ops:
         lowered = plan.graph.ops[i].params["lowered"]
         if "wide_bytes" in lowered.args:  # an int16-weight GEMM stream (conv2d.gemm_stream)
             total += lowered.args["wide_bytes"]
             continue
-        for c in lowered.consts:
-            if c.role == "filter" and lowered.args.get("wide_weights"):
-                total += c.values.size * 2
-            elif c.role == "wide":
-                total += c.values.size * 4
+        total += sum(c.values.size * 4 for c in lowered.consts if c.role == "wide")
     return total
 
 

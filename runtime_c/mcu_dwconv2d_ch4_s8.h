@@ -3,8 +3,9 @@
  * channels at a time: one word of input and one of filter per tap, unpacked by SXTB16 /
  * SXTAB16 (input offset added on the way), then SMLABB / SMLATT into four per-channel
  * accumulators. Any filter size, stride, dilation and padding. For a 3x3 filter (dilation
- * 1) the compiler also passes `wide`, the weights pre-extended to int16 (per group of four
- * channels and tap the words (w0,w2) (w1,w3)): output pixels whose window lies inside the
+ * 1) the compiler also passes `wide`, a stream with the weights pre-extended to int16 (per
+ * group of four channels: biases, per tap the words (w0,w2) (w1,w3), requantization; see
+ * mcu_dwconv2d_ch4_3x3_taps): output pixels whose window lies inside the
  * image then take an unrolled path (mcu_dwconv2d_ch4_3x3_pixel), border pixels the same with
  * the padded taps skipped (mcu_dwconv2d_ch4_3x3_border); the last channels % 4 the general
  * loops. wide = 0 otherwise.
@@ -32,25 +33,26 @@ MCU_INLINE int8_t mcu_dw_output_s8(int32_t acc, const int32_t *requant, int32_t 
 
 /* One output pixel of a 3x3 filter (dilation 1), all full groups of four channels: the
  * taps whose bit is set in `valid` (bit fy * 3 + fx; the others lie in the padding and add
- * nothing, as in TFLM), unrolled, with the weights pre-extended to int16 (per group and tap
- * the words (w0,w2) (w1,w3), one LDRD): 8 instructions per tap and group. Offsets are
- * integers from `image`, so no pointer is formed outside the image. */
+ * nothing, as in TFLM), unrolled, from the stream `wide` (mcugen/ops/conv2d.py
+ * dw_ch4_stream: per group the doubled biases, per tap the doubled weights as words
+ * (w0,w2) (w1,w3), one LDRD, then the requantization words): 8 instructions per tap and
+ * group, 4 per output for the requantization (mcu_requant_doubled). Offsets are integers
+ * from `image`, so no pointer is formed outside the image. */
 MCU_INLINE void mcu_dwconv2d_ch4_3x3_taps(
-    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
-    const int32_t *requant, int32_t in_w, int32_t channels, int32_t valid, int32_t input_offset,
-    int32_t act_min, int32_t act_max)
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, int32_t in_w,
+    int32_t channels, int32_t valid, int32_t input_offset, int32_t act_min, int32_t act_max)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
     const int32_t row = in_w * channels;
-    for (int32_t c = 0; c + 4 <= channels; c += 4, wide += 18) {
-        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+    for (int32_t c = 0; c + 4 <= channels; c += 4, wide += 34) {
+        int32_t a0 = wide[0], a1 = wide[1], a2 = wide[2], a3 = wide[3];
         const int32_t at = origin + c;
 #define MCU_DW_TAP(t, offset)                                                          \
         if (valid & (1 << (t))) {                                                      \
             const int32_t x = mcu_load_s8x4(image + at + (offset));                    \
             const int32_t x02 = mcu_sxtab16(offset2, x), x13 = mcu_sxtab16_ror8(offset2, x); \
             int32_t lo, hi;                                                            \
-            mcu_load_word_pair(wide + 2 * (t), &lo, &hi);                              \
+            mcu_load_word_pair(wide + 4 + 2 * (t), &lo, &hi);                          \
             a0 = mcu_smlabb(x02, lo, a0);                                              \
             a2 = mcu_smlatt(x02, lo, a2);                                              \
             a1 = mcu_smlabb(x13, hi, a1);                                              \
@@ -66,31 +68,30 @@ MCU_INLINE void mcu_dwconv2d_ch4_3x3_taps(
         MCU_DW_TAP(7, 2 * row + channels)
         MCU_DW_TAP(8, 2 * row + 2 * channels)
 #undef MCU_DW_TAP
-        out[c] = mcu_dw_output_s8(a0, requant, c, act_min, act_max);
-        out[c + 1] = mcu_dw_output_s8(a1, requant, c + 1, act_min, act_max);
-        out[c + 2] = mcu_dw_output_s8(a2, requant, c + 2, act_min, act_max);
-        out[c + 3] = mcu_dw_output_s8(a3, requant, c + 3, act_min, act_max);
+        const int32_t *const rq = wide + 22;
+        out[c] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a0, rq[0], rq[1], rq[2]), act_min, act_max);
+        out[c + 1] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a1, rq[3], rq[4], rq[5]), act_min, act_max);
+        out[c + 2] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a2, rq[6], rq[7], rq[8]), act_min, act_max);
+        out[c + 3] = (int8_t)mcu_clamp_s8(mcu_requant_doubled(a3, rq[9], rq[10], rq[11]), act_min, act_max);
     }
 }
 
 /* A pixel whose window lies wholly inside the image (the constant mask folds every test). */
 MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_pixel(
-    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
-    const int32_t *requant, int32_t in_w, int32_t channels, int32_t input_offset,
-    int32_t act_min, int32_t act_max)
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, int32_t in_w,
+    int32_t channels, int32_t input_offset, int32_t act_min, int32_t act_max)
 {
-    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, bias, requant, in_w, channels, 0x1FF,
-                              input_offset, act_min, act_max);
+    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, in_w, channels, 0x1FF, input_offset,
+                              act_min, act_max);
 }
 
 /* A pixel on the image border: its valid taps only. */
 MCU_NO_PRESCHEDULE MCU_NOINLINE void mcu_dwconv2d_ch4_3x3_border(
-    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, const int32_t *bias,
-    const int32_t *requant, int32_t in_w, int32_t channels, int32_t valid, int32_t input_offset,
-    int32_t act_min, int32_t act_max)
+    const int8_t *image, int32_t origin, int8_t *out, const int32_t *wide, int32_t in_w,
+    int32_t channels, int32_t valid, int32_t input_offset, int32_t act_min, int32_t act_max)
 {
-    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, bias, requant, in_w, channels, valid,
-                              input_offset, act_min, act_max);
+    mcu_dwconv2d_ch4_3x3_taps(image, origin, out, wide, in_w, channels, valid, input_offset,
+                              act_min, act_max);
 }
 
 MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
@@ -120,7 +121,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                 const int32_t origin = (in_y0 * in_w + in_x0) * channels;
                 int32_t c = 0;
                 if (fast && fy1 - fy0 == 3 && fx1 - fx0 == 3) {
-                    mcu_dwconv2d_ch4_3x3_pixel(image, origin, output, wide, bias, requant, in_w,
+                    mcu_dwconv2d_ch4_3x3_pixel(image, origin, output, wide, in_w,
                                                channels, input_offset, act_min, act_max);
                     c = channels & ~3;
                 } else if (fast) {
@@ -129,7 +130,7 @@ MCU_INLINE void mcu_dwconv2d_ch4_s8_body(
                     for (int32_t fy = fy0; fy < fy1; ++fy) {
                         valid |= cols << (3 * fy);
                     }
-                    mcu_dwconv2d_ch4_3x3_border(image, origin, output, wide, bias, requant, in_w,
+                    mcu_dwconv2d_ch4_3x3_border(image, origin, output, wide, in_w,
                                                 channels, valid, input_offset, act_min, act_max);
                     c = channels & ~3;
                 }

@@ -145,12 +145,19 @@ def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
     return plane if runs_in_place(plane) else None
 
 
-def widen_depthwise_3x3(filt: np.ndarray) -> np.ndarray:
-    """3x3 depthwise weights (1, 3, 3, C) for mcu_dwconv2d_ch4_3x3_pixel: per full group of
-    four channels and tap, int16 pairs packed in int32 words: (w0, w2), (w1, w3)."""
-    channels = filt.shape[3] // 4 * 4
-    taps = filt.reshape(9, -1)[:, :channels]  # [tap][channel]
-    return pack_s16_pairs(taps.reshape(9, channels // 4, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]])
+def dw_ch4_stream(filt: np.ndarray, bias: np.ndarray, requant: np.ndarray) -> np.ndarray:
+    """The 3x3 stream of mcu_dwconv2d_ch4_3x3_taps for depthwise weights (1, 3, 3, C), per
+    full group of four channels, int32 words: the doubled biases of the four channels; per
+    tap the doubled weights as int16 pairs (w0, w2), (w1, w3) (the lanes SXTAB16 gives the
+    input); the channels' (multiplier, c, right). Doubled weights and bias give the doubled
+    accumulator mcu_requant_doubled wants (wrapping alike mod 2^32)."""
+    groups = filt.shape[3] // 4
+    channels = 4 * groups
+    taps = 2 * filt.reshape(9, -1)[:, :channels].astype(np.int32)  # [tap][channel]
+    words = pack_s16_pairs(taps.reshape(9, groups, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]])
+    head = wrap_int32(2 * bias.astype(np.int64).reshape(-1)[:channels]).reshape(groups, 4)
+    tail = requant.reshape(-1)[:3 * channels].reshape(groups, 12)
+    return np.concatenate([head, words.reshape(groups, 18), tail], axis=1).reshape(-1)
 
 
 def _requant_table(portable: Lowered, rows: np.ndarray) -> np.ndarray | None:
@@ -238,7 +245,8 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
         if (wide_weights and args["filter_h"] == args["filter_w"] == 3
                 and args["dilation_h"] == 1 and args["dilation_w"] == 1 and args["out_c"] >= 4):
-            new_consts += (ConstArray("wide", "int32_t", widen_depthwise_3x3(filt)),)
+            new_consts += (ConstArray("wide", "int32_t",
+                                      dw_ch4_stream(filt, consts["bias"].values, requant)),)
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
                        function="mcu_dwconv2d_ch4_s8")
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
