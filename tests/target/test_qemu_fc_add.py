@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zlib
 from dataclasses import dataclass, field
 
@@ -46,11 +45,12 @@ import pytest
 import mcugen
 from mcugen.ops.fast_requant import ACC_LIMIT
 from mcugen.target import build_firmware, run_firmware_batch
-from mcugen.verify import run_tflm, tflm_interpreter
+from mcugen.verify import tflm_interpreter
 from tests.builder import ModelBuilder
 from tests.ops.models import accumulator_output_scale, fc_layer, input_act
 from tests.target.test_qemu import M4, M7, input_sets, output_sizes
-from tests.target.test_qemu_gemm import OUTPUT_SCALES
+from tests.target.test_qemu_gemm import (OUTPUT_SCALES, check_narrow, compare_on_board, count_ties, disassembly,
+                                        set_tie_scales)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="arm-none-eabi-gcc not on PATH"),
@@ -59,43 +59,6 @@ pytestmark = [
 
 ADD_LAYER_RE = re.compile(r"MCU_ADD_TABLE_LAYER\((\w+), (-?\d+), (-?\d+), (-?\d+)\)")
 FC_LAYER_RE = re.compile(r"MCU_FC_W16_LAYER\((\w+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+)\)")
-
-
-def _disassembly(elf, symbol: str) -> str:
-    """The disassembly of function `symbol` (or of its GCC clone, e.g. symbol.constprop.0)."""
-    dump = subprocess.run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True, text=True,
-                          check=True).stdout
-    match = re.search(rf"<{re.escape(symbol)}(?:\.[\w.]+)?>:\n(.*?)(?:\n\n|\Z)", dump, re.S)
-    assert match, f"{symbol} is not in the firmware"
-    return match.group(1)
-
-
-def _compare(sets, results, compiled, interpreter, row: int) -> list[np.ndarray]:
-    """QEMU == host build == TFLM, byte for byte, for every set; returns QEMU's outputs as
-    rows of `row` values."""
-    seen = []
-    for n, (inputs, (outputs, _)) in enumerate(zip(sets, results)):
-        [got], [host], [tflm] = outputs, compiled.run(inputs), run_tflm(interpreter, inputs, 1)
-        host = host.reshape(-1)
-        if got.tobytes() != host.tobytes():
-            diff = np.nonzero(got != host)[0]
-            first = int(diff[0])
-            pytest.fail(f"set {n}: QEMU != host build at {len(diff)} of {host.size} outputs; first: "
-                        f"row {first // row} column {first % row}: QEMU {int(got[first])}, "
-                        f"host {int(host[first])}")
-        assert host.tobytes() == tflm.reshape(-1).astype(np.int8).tobytes(), f"set {n}: host build != TFLM"
-        seen.append(got.reshape(-1, row))
-    return seen
-
-
-def _check_narrow(seen: np.ndarray, act_min: int, act_max: int, both: bool) -> None:
-    """The bounds really are inside int8, the clamps were hit and some outputs lay between."""
-    assert act_min > -128 or act_max < 127
-    if both:
-        assert act_min > -128 and act_max < 127
-    lows, highs = seen == act_min, seen == act_max
-    assert (lows.any() or act_min == -128) and (highs.any() or act_max == 127)
-    assert (~lows & ~highs).any()
 
 
 # ======================================================================= FULLY_CONNECTED
@@ -163,12 +126,6 @@ FC_CASES = {
 }
 
 
-def _tie_scales(units: int) -> list[float]:
-    """Weight scales 2^-6, 2^-7, 2^-8 by row: with input scale 2^-5 and output scale 2^-8,
-    effective scales 2^-3, 2^-4, 2^-5 (multiplier 2^30, right 2, 3, 4)."""
-    return [2.0 ** -(6 + u % 3) for u in range(units)]
-
-
 def _build_fc(case: FcCase, seed: int):
     """The one-layer model, its weights [units][depth] and bias, the input zero point."""
     rng = np.random.default_rng(seed)
@@ -192,10 +149,7 @@ def _build_fc(case: FcCase, seed: int):
                 b.tensors[t]["scale"] = (np.asarray(b.tensors[t]["scale"]) * factor).tolist()
         b.tensors[yi]["zero_point"] = zero_point
     if case.ties:
-        b.tensors[xi]["scale"] = 2.0 ** -5
-        b.tensors[wi]["scale"] = _tie_scales(case.units)
-        b.tensors[bi]["scale"] = [2.0 ** -5 * s for s in _tie_scales(case.units)]
-        b.tensors[yi]["scale"], b.tensors[yi]["zero_point"] = 2.0 ** -8, 0
+        set_tie_scales(b.tensors, xi, wi, bi, yi, case.units)
         weights[...] = rng.integers(-2, 3, size=weights.shape)
         bias[...] = rng.integers(-64, 65, size=bias.shape)
     if case.at_limit:
@@ -283,7 +237,7 @@ def test_fc_w16_assembly_equals_host_build(name, board, tmp_path):
         assert (requant[row, 0] == 0 and requant[row, 2] == 1) == pruned, f"row {row}"
 
     elf = build_firmware(compiled, board, tmp_path / "fw")
-    asm = _disassembly(elf, symbol)
+    asm = disassembly(elf, symbol)
     assert asm.count("smlad") == 8 * (pre + 16 * loop), "not the assembly FC"
     assert asm.count("smmlar") == 4 and asm.count("sxtb16") == 2 * (pre + 16 * loop)
     # the narrow bounds' compares are assembled in exactly when the bounds are narrow
@@ -292,9 +246,10 @@ def test_fc_w16_assembly_equals_host_build(name, board, tmp_path):
 
     sets = _fc_sets(case, rows, compiled)
     results = run_firmware_batch(elf, board, sets, output_sizes(compiled))
-    seen = np.concatenate(_compare(sets, results, compiled, tflm_interpreter(model), case.units))
+    seen = np.concatenate(compare_on_board(sets, results, compiled, tflm_interpreter(model), case.units,
+                                           ("row", "column")))
     if case.output is not None:
-        _check_narrow(seen, act_min, act_max, both=case.activation != "RELU")
+        check_narrow(seen, act_min, act_max, both=case.activation != "RELU")
     for row in case.pruned:  # constant outputs, whatever the input and batch row
         assert np.all(seen[:, row] == seen[0, row]), f"pruned row {row} varies"
     if case.pruned:
@@ -316,10 +271,7 @@ def test_fc_w16_assembly_equals_host_build(name, board, tmp_path):
             values = sign * seen[:, row].astype(np.int64)
             assert values.min() <= 1 and values.max() == 127 and len(np.unique(values)) >= 15
     if case.ties:  # negative halves, where SMMLAR + ADD ASR #31 must round away from zero
-        q = (acc + 1) >> 1  # SRDHM(acc, 2^30)
-        right = np.array([2 + u % 3 for u in range(case.units)])
-        ties = (q < 0) & (q % (1 << right) == 1 << (right - 1)) & (q >> right >= -128)
-        assert np.count_nonzero(ties) >= 10
+        assert count_ties(acc) >= 10
 
 
 # ======================================================================= ADD by table
@@ -405,14 +357,14 @@ def test_add_table_equals_host_build(name, board, tmp_path):
     assert (act_min, act_max) == (case.bounds or (-128, 127))
 
     elf = build_firmware(compiled, board, tmp_path / "fw")
-    asm = _disassembly(elf, symbol)
+    asm = disassembly(elf, symbol)
     assert re.search(r"\bsmm(lar|ulr)\b", asm) and "ssat" in asm, "not the DSP instructions"
 
     sets = _add_sets(case, compiled)
     results = run_firmware_batch(elf, board, sets, output_sizes(compiled))
     size = int(np.prod(case.shape))
     interpreter = tflm_interpreter(model, activation_bytes=4 * size)
-    seen = np.concatenate(_compare(sets, results, compiled, interpreter, size))
+    seen = np.concatenate(compare_on_board(sets, results, compiled, interpreter, size, ("row", "column")))
     if case.bounds is not None:
-        _check_narrow(seen, act_min, act_max, both=case.activation != "RELU")
+        check_narrow(seen, act_min, act_max, both=case.activation != "RELU")
     assert len(np.unique(seen)) > (1 if size > 1 else 0)

@@ -124,10 +124,28 @@ CASES = {
 OUTPUT_SCALES = {"relu6": 6 / 150, "n1_to_1": 1 / 64}
 
 
-def _tie_scales(out_c: int) -> list[float]:
-    """Weight scales 2^-6, 2^-7, 2^-8 by channel: with input scale 2^-5 and output scale
-    2^-8, effective scales 2^-3, 2^-4, 2^-5 (multiplier 2^30, right 2, 3, 4)."""
+def tie_scales(out_c: int) -> list[float]:
+    """Weight scales 2^-6, 2^-7, 2^-8 by output channel (FC: row): with input scale 2^-5 and
+    output scale 2^-8, effective scales 2^-3, 2^-4, 2^-5 (multiplier 2^30, right 2, 3, 4)."""
     return [2.0 ** -(6 + c % 3) for c in range(out_c)]
+
+
+def set_tie_scales(tensors, xi: int, wi: int, bi: int, yi: int, out_c: int) -> None:
+    """Input scale 2^-5, weight scales tie_scales, bias scales their product, output scale
+    2^-8 and zero point 0."""
+    tensors[xi]["scale"] = 2.0 ** -5
+    tensors[wi]["scale"] = tie_scales(out_c)
+    tensors[bi]["scale"] = [2.0 ** -5 * s for s in tie_scales(out_c)]
+    tensors[yi]["scale"], tensors[yi]["zero_point"] = 2.0 ** -8, 0
+
+
+def count_ties(acc: np.ndarray) -> int:
+    """How many accumulators acc[..., channel] of a layer with set_tie_scales' scales are
+    negative halves, where SMMLAR + ADD ASR #31 must round away from zero."""
+    q = (acc + 1) >> 1  # SRDHM(acc, 2^30)
+    right = np.array([2 + c % 3 for c in range(acc.shape[-1])])
+    ties = (q < 0) & (q % (1 << right) == 1 << (right - 1)) & (q >> right >= -128)  # output 0 zero point
+    return int(np.count_nonzero(ties))
 
 
 def _build(case: Case, seed: int) -> tuple[bytes, np.ndarray | None, np.ndarray, int]:
@@ -149,10 +167,7 @@ def _build(case: Case, seed: int) -> tuple[bytes, np.ndarray | None, np.ndarray,
             b.tensors[yi]["scale"] = OUTPUT_SCALES[scale]
         b.tensors[yi]["zero_point"] = zero_point
     if case.ties:
-        b.tensors[xi]["scale"] = 2.0 ** -5
-        b.tensors[wi]["scale"] = _tie_scales(case.out_c)
-        b.tensors[bi]["scale"] = [2.0 ** -5 * s for s in _tie_scales(case.out_c)]
-        b.tensors[yi]["scale"], b.tensors[yi]["zero_point"] = 2.0 ** -8, 0
+        set_tie_scales(b.tensors, xi, wi, bi, yi, case.out_c)
         weights[...] = rng.integers(-4, 5, size=weights.shape)
         bias[...] = rng.integers(-64, 65, size=bias.shape)
     out_scale = b.tensors[yi]["scale"]
@@ -183,12 +198,49 @@ def _sets(compiled, rows: np.ndarray | None, probe: int) -> list[list[np.ndarray
     return sets
 
 
-def _disassembly(elf, symbol: str) -> str:
+# helpers shared with tests/target/test_qemu_fc_add.py
+def disassembly(elf, symbol: str) -> str:
+    """The disassembly of function `symbol` (or of its GCC clone, e.g. symbol.constprop.0)."""
     dump = subprocess.run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True, text=True,
                           check=True).stdout
-    match = re.search(rf"<{symbol}>:\n(.*?)(?:\n\n|\Z)", dump, re.S)
+    match = re.search(rf"<{re.escape(symbol)}(?:\.[\w.]+)?>:\n(.*?)(?:\n\n|\Z)", dump, re.S)
     assert match, f"{symbol} is not in the firmware"
     return match.group(1)
+
+
+def compare_on_board(sets, results, compiled, interpreter, row: int,
+                     labels: tuple[str, str] = ("pixel", "channel")) -> list[np.ndarray]:
+    """QEMU == host build == TFLM, byte for byte, for every set; returns QEMU's outputs as
+    rows of `row` values. `labels` name an output's row and its place in the row in the
+    failure message."""
+    seen = []
+    for n, (inputs, (outputs, _)) in enumerate(zip(sets, results)):
+        [got], [host], [tflm] = outputs, compiled.run(inputs), run_tflm(interpreter, inputs, 1)
+        host = host.reshape(-1)
+        if got.tobytes() != host.tobytes():
+            diff = np.nonzero(got != host)[0]
+            first = int(diff[0])
+            pytest.fail(f"set {n}: QEMU != host build at {len(diff)} of {host.size} outputs; first: "
+                        f"{labels[0]} {first // row} {labels[1]} {first % row}: QEMU {int(got[first])}, "
+                        f"host {int(host[first])}")
+        assert host.tobytes() == tflm.reshape(-1).astype(np.int8).tobytes(), f"set {n}: host build != TFLM"
+        seen.append(got.reshape(-1, row))
+    return seen
+
+
+def check_narrow_bounds(act_min: int, act_max: int, both: bool) -> None:
+    """The bounds really are inside int8 (`both`: at both ends)."""
+    assert act_min > -128 or act_max < 127
+    if both:
+        assert act_min > -128 and act_max < 127
+
+
+def check_narrow(seen: np.ndarray, act_min: int, act_max: int, both: bool) -> None:
+    """The bounds really are inside int8, the clamps were hit and some outputs lay between."""
+    check_narrow_bounds(act_min, act_max, both)
+    lows, highs = seen == act_min, seen == act_max
+    assert (lows.any() or act_min == -128) and (highs.any() or act_max == 127)
+    assert (~lows & ~highs).any()
 
 
 @pytest.mark.parametrize("board", [M7, M4])
@@ -210,44 +262,24 @@ def test_gemm_assembly_equals_host_build(name, board, tmp_path):
         assert (act_min, act_max) == (-128, 127)
     narrow = case.output is not None
     if narrow:  # the bounds the test is about really are inside int8
-        assert act_min > -128 or act_max < 127
-        if case.activation != "RELU":
-            assert act_min > -128 and act_max < 127
+        check_narrow_bounds(act_min, act_max, both=case.activation != "RELU")
 
     elf = build_firmware(compiled, board, tmp_path / "fw")
-    asm = _disassembly(elf, symbol)
+    asm = disassembly(elf, symbol)
     assert "smmlar" in asm and asm.count("smlad") == 8 * (pre + 16 * loop), "not the assembly GEMM"
 
     probe = case.at_limit[0] if case.at_limit else 0
     sets = _sets(compiled, rows, probe)
     results = run_firmware_batch(elf, board, sets, output_sizes(compiled))
-    interpreter = tflm_interpreter(model)
-    seen = []
-    for n, (inputs, (outputs, _)) in enumerate(zip(sets, results)):
-        [got], [host], [tflm] = outputs, compiled.run(inputs), run_tflm(interpreter, inputs, 1)
-        host = host.reshape(-1)
-        if got.tobytes() != host.tobytes():
-            diff = np.nonzero(got != host)[0]
-            first = int(diff[0])
-            pytest.fail(f"set {n}: QEMU != host build at {len(diff)} of {host.size} outputs; first: "
-                        f"pixel {first // out_c} channel {first % out_c}: QEMU {int(got[first])}, "
-                        f"host {int(host[first])}")
-        assert host.tobytes() == tflm.reshape(-1).astype(np.int8).tobytes(), f"set {n}: host build != TFLM"
-        seen.append(got.reshape(-1, out_c))
-    seen = np.concatenate(seen)
+    seen = np.concatenate(compare_on_board(sets, results, compiled, tflm_interpreter(model), out_c))
     if narrow:  # the compares of the narrow bounds clamped outputs, and some lay between
-        lows, highs = seen == act_min, seen == act_max
-        assert (lows.any() or act_min == -128) and (highs.any() or act_max == 127)
-        assert (~lows & ~highs).any()
+        check_narrow(seen, act_min, act_max, both=case.activation != "RELU")
     for channel in case.pruned:  # constant outputs, whatever the input
         assert np.all(seen[:, channel] == seen[0, channel]), f"pruned channel {channel} varies"
     if case.ties and rows is not None:  # negative halves, where SMMLAR + ADD ASR #31 must round away
         x = np.concatenate([s[0].reshape(-1, rows.shape[1]) for s in sets[2:5]]).astype(np.int64)
         acc = bias + (x - in_zp) @ rows.T.astype(np.int64)
-        q = (acc + 1) >> 1  # SRDHM(acc, 2^30)
-        right = np.array([2 + c % 3 for c in range(out_c)])
-        ties = (q < 0) & (q % (1 << right) == 1 << (right - 1)) & (q >> right >= -128)  # output 0 zero point
-        assert np.count_nonzero(ties) >= 10
+        assert count_ties(acc) >= 10
     if case.pruned:
         constants = {int(seen[0, c]) for c in case.pruned}
         assert {act_min, act_max} <= constants and len(constants - {act_min, act_max}) >= 1
