@@ -155,8 +155,7 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
         __attribute__((unused)) const int32_t *stream, __attribute__((unused)) int32_t blocks) \
     {                                                                                    \
         __asm__ volatile(                                                                \
-            ".set MCU_ACT_MIN, " MCU_ASM_STR(ACT_MIN) "\n\t"                             \
-            ".set MCU_ACT_MAX, " MCU_ASM_STR(ACT_MAX) "\n\t"                             \
+            MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #12\n\t"                                                        \
             "stm sp, {r0, r1, r3}\n\t"                                                   \
@@ -166,17 +165,7 @@ typedef void (*mcu_fc_w16_fn)(const int8_t *x, int8_t *out, const int32_t *strea
             "add r12, r12, r0\n\t"                                                       \
             "1:\n\t"                                                                     \
             "ldmia r1!, {r2-r5}\n\t"                                                     \
-            ".rept " MCU_ASM_STR(PRE) "\n\t"                                            \
-            MCU_FC_W16_GROUP_ASM                                                         \
-            ".endr\n\t"                                                                  \
-            ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
-            "2:\n\t"                                                                     \
-            ".rept 16\n\t"                                                               \
-            MCU_FC_W16_GROUP_ASM                                                         \
-            ".endr\n\t"                                                                  \
-            "cmp r0, r12\n\t"                                                            \
-            "bne 2b\n\t"                                                                 \
-            ".endif\n\t"                                                                 \
+            MCU_ASM_GROUPS(PRE, LOOP, MCU_FC_W16_GROUP_ASM, "cmp r0, r12\n\t")           \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
             MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                           \
             MCU_ASM_REQUANT("r3", "r9", "r10", "r11", "lr")                         \

@@ -110,8 +110,7 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
         __attribute__((unused)) int32_t delta, __attribute__((unused)) const int32_t *stream) \
     {                                                                                    \
         __asm__ volatile(                                                                \
-            ".set MCU_ACT_MIN, " MCU_ASM_STR(ACT_MIN) "\n\t"                             \
-            ".set MCU_ACT_MAX, " MCU_ASM_STR(ACT_MAX) "\n\t"                             \
+            MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #20\n\t"                                                        \
             ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
@@ -126,18 +125,8 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             "mov r1, r3\n\t"                                                             \
             "1:\n\t"                                                                     \
             "ldmia r1!, {r2-r5}\n\t"                                                     \
-            ".rept " MCU_ASM_STR(PRE) "\n\t"                                            \
-            MCU_GEMM_W16_GROUP_ASM                                                       \
-            ".endr\n\t"                                                                  \
-            ".if " MCU_ASM_STR(LOOP) "\n\t"                                             \
-            "2:\n\t"                                                                     \
-            ".rept 16\n\t"                                                               \
-            MCU_GEMM_W16_GROUP_ASM                                                       \
-            ".endr\n\t"                                                                  \
-            "ldr r6, [sp, #16]\n\t"                                                      \
-            "cmp r0, r6\n\t"                                                             \
-            "bne 2b\n\t"                                                                 \
-            ".endif\n\t"                                                                 \
+            MCU_ASM_GROUPS(PRE, LOOP, MCU_GEMM_W16_GROUP_ASM,                            \
+                           "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t")                          \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
             MCU_ASM_REQUANT("r3", "r6", "r7", "r8", "r12")                          \
             MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                           \

@@ -339,6 +339,19 @@ MCU_INLINE int32_t mcu_dup_s16(int32_t v)
 
 #define MCU_ASM_STR_(x) #x
 #define MCU_ASM_STR(x) MCU_ASM_STR_(x)
+/* The layer's activation bounds as the gas symbols MCU_ASM_REQUANT reads. */
+#define MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                               \
+    ".set MCU_ACT_MIN, " MCU_ASM_STR(ACT_MIN) "\n\t"                                    \
+    ".set MCU_ACT_MAX, " MCU_ASM_STR(ACT_MAX) "\n\t"
+/* PRE copies of `group`, then, while LOOP, passes of 16 copies until `done` (instructions
+ * that set the flags EQ at the end) (mcugen/ops/common.py unrolled_groups computes both). */
+#define MCU_ASM_GROUPS(PRE, LOOP, group, done)                                         \
+    ".rept " MCU_ASM_STR(PRE) "\n\t" group ".endr\n\t"                                 \
+    ".if " MCU_ASM_STR(LOOP) "\n\t"                                                     \
+    "2:\n\t"                                                                            \
+    ".rept 16\n\t" group ".endr\n\t"                                                   \
+    done "bne 2b\n\t"                                                                   \
+    ".endif\n\t"
 /* mcu_requant_doubled in assembly: acc = (SMMLAR(acc, m, c) + (acc >> 31)) >> right, SSAT
  * to int8, then the bounds [MCU_ACT_MIN, MCU_ACT_MAX] (gas symbols the caller .sets) where
  * narrower; t a free register. */

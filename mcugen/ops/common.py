@@ -117,8 +117,9 @@ def pack_s16_pairs(values: np.ndarray) -> np.ndarray:
 
 
 # The int16-weight assembly (MCU_GEMM_W16_LAYER, MCU_FC_W16_LAYER) runs its groups of 4
-# along K as PRE unrolled ones, then a loop of 16 per pass; up to this many all unrolled
-# (16 rather than 8: resnet 10.58M -> 10.45M, kws 2.92M -> 2.87M instructions on M7).
+# along K as PRE unrolled ones, then a loop of 16 per pass (MCU_ASM_GROUPS in mcu_simd.h);
+# up to this many all unrolled (16 rather than 8: resnet 10.58M -> 10.45M, kws 2.92M ->
+# 2.87M instructions on M7).
 UNROLLED_GROUPS = 16
 
 

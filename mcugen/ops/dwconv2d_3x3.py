@@ -32,9 +32,7 @@ def transposes(args: dict) -> bool:
     instructions per MAC on M7, out of place), where the row function's output stride
     out_w * channels fits its immediates, and in place only for stride 1 over the same size
     (each column is then written over input columns already read, as with rows)."""
-    if args["out_w"] >= args["out_h"] or 2 * args["out_w"] * args["in_c"] > 4095:
-        return False
-    return True
+    return args["out_w"] < args["out_h"] and 2 * args["out_w"] * args["in_c"] <= 4095
 
 
 def accepts(args: dict) -> bool:
