@@ -30,7 +30,8 @@
 /* Two patches of K int16 values, each rounded up to a multiple of 4 (8-byte aligned; the
  * int16-weight GEMM reads whole groups of 4, its weights are 0 past K). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 3) / 4 * 4)
-/* two int16 patches (mcu_conv2d_im2col_w16_s8 with filter_w * in_c % 4 != 0: three) */
+/* two int16 patches (mcu_conv2d_im2col_w16_s8 with filter_w * in_c % 4 != 0: and the
+ * MCU_CONV2D_IM2COL_COLUMN(K) bytes of one patch after them) */
 #define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
@@ -317,28 +318,60 @@ MCU_KERNEL void mcu_conv2d_im2col_s8(
     }
 }
 
-/* A patch written in order (mcu_im2col_patch_s8_s16: (x0,x1) (x2,x3) per group) moved into
- * its lane, two words per group of 4 values. */
-MCU_INLINE void mcu_interleave_lane(int16_t *lane, const int16_t *patch, int32_t K)
+/* n bytes from src to dst, a word at a time (both may be unaligned: DSP cores load and store
+ * words at any address). */
+MCU_INLINE void mcu_copy_row_s8(int8_t *dst, const int8_t *src, int32_t n)
 {
-    const mcu_word *src = (const mcu_word *)(const void *)patch;
-    mcu_word *dst = (mcu_word *)(void *)lane;
-    for (int32_t groups = (K + 3) >> 2; groups > 0; --groups, src += 2, dst += 4) {
-        const int32_t lo = src[0], hi = src[1];
-        dst[0] = lo;
-        dst[1] = hi;
+    for (; n >= 4; n -= 4, dst += 4, src += 4) {
+        const int32_t word = mcu_load_s8x4(src);
+        memcpy(dst, &word, sizeof word);
+    }
+    for (; n > 0; --n) {
+        *dst++ = *src++;
+    }
+}
+
+/* One patch whose filter rows are not whole groups of 4 (3- and 1-channel first layers):
+ * its bytes gathered in order into `bytes` (padded taps hold the input's zero point, which
+ * the offset turns into 0), so that it goes into its lane in whole groups like any other. */
+MCU_INLINE void mcu_im2col_gather_s8(
+    int8_t *bytes, const int8_t *image, int32_t in_h, int32_t in_w, int32_t in_c,
+    int32_t filter_h, int32_t filter_w, int32_t dilation_h, int32_t dilation_w,
+    int32_t in_y0, int32_t in_x0, int32_t pad_value)
+{
+    const int32_t row = filter_w * in_c;
+    const int32_t in_x1 = in_x0 + dilation_w * (filter_w - 1);
+    if (in_y0 < 0 || in_y0 + dilation_h * (filter_h - 1) >= in_h || in_x0 < 0 || in_x1 >= in_w) {
+        memset(bytes, pad_value, (size_t)(filter_h * row));
+    }
+    for (int32_t fy = 0; fy < filter_h; ++fy, bytes += row) {
+        const int32_t in_y = in_y0 + dilation_h * fy;
+        if (in_y < 0 || in_y >= in_h) {
+            continue;
+        }
+        const int8_t *src = image + in_y * in_w * in_c;
+        if (dilation_w == 1 && in_x0 >= 0 && in_x1 < in_w) {
+            mcu_copy_row_s8(bytes, src + in_x0 * in_c, row);
+            continue;
+        }
+        for (int32_t fx = 0; fx < filter_w; ++fx) {
+            const int32_t in_x = in_x0 + dilation_w * fx;
+            if (in_x >= 0 && in_x < in_w) {
+                mcu_copy_row_s8(bytes + fx * in_c, src + in_x * in_c, in_c);
+            }
+        }
     }
 }
 
 /* The layer with int16 weights: two pixels' patches interleaved into `scratch`, then `gemm`
  * (MCU_GEMM_W16_LAYER with K rounded up to 4, this layer's out_c and bounds; `stream` as
  * mcu_gemm_2x2.h describes it, weights 0 past the patch, so the slots there add nothing
- * whatever they hold) writes both. A lone last pixel fills both lanes. When a filter row
- * (filter_w * in_c values) is a whole number of groups, the patches are written in place, in
- * MCU_IL's lane order, and the weights come in that order (a tap that does not start a
- * group, at a padded border with in_c % 4 != 0, goes value by value); otherwise each patch
- * is written in order into a third column of scratch and moved into its lane, the weights
- * in patch order. */
+ * whatever they hold) writes both. A lone last pixel fills both lanes. The patches are
+ * written in MCU_IL's lane order and the weights come in that order: in place when a filter
+ * row (filter_w * in_c values) is a whole number of groups (a tap that does not start a
+ * group, at a padded border with in_c % 4 != 0, goes value by value); otherwise each patch's
+ * bytes are gathered in order past the two columns of scratch first
+ * (mcu_im2col_gather_s8), then expanded into their lane in whole groups. */
 MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     mcu_gemm_w16_fn gemm, const int8_t *input, int8_t *output, const int32_t *stream,
     int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
@@ -350,7 +383,11 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     const int32_t offset2 = mcu_dup_s16(input_offset);
     const int32_t pixels = out_h * out_w;
     const int32_t K = filter_h * filter_w * in_c;
-    int16_t *const patch = scratch + 2 * MCU_CONV2D_IM2COL_COLUMN(K); /* rows not in groups */
+    const int32_t K4 = MCU_CONV2D_IM2COL_COLUMN(K);
+    int8_t *const bytes = (int8_t *)(void *)(scratch + 2 * K4); /* rows not in groups */
+    if ((filter_w * in_c) & 3) {
+        memset(bytes + K, 0, (size_t)(K4 - K)); /* past the patch: weights 0, any value */
+    }
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
         int8_t *out = output + b * pixels * out_c;
@@ -360,9 +397,9 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
             for (int32_t lane = 0; lane < 2; ++lane) {
                 const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
                 if ((filter_w * in_c) & 3) {
-                    mcu_im2col_patch_s8_s16(patch, image, in_h, in_w, in_c, filter_h, filter_w,
-                                            dilation_h, dilation_w, in_y0, in_x0, offset2);
-                    mcu_interleave_lane(scratch + 4 * lane, patch, K);
+                    mcu_im2col_gather_s8(bytes, image, in_h, in_w, in_c, filter_h, filter_w,
+                                         dilation_h, dilation_w, in_y0, in_x0, -input_offset);
+                    mcu_expand_s8_s16_il(scratch + 4 * lane, 0, bytes, K4, offset2);
                 } else {
                     mcu_im2col_patch_il(scratch + 4 * lane, image, in_h, in_w, in_c, filter_h,
                                         filter_w, dilation_h, dilation_w, in_y0, in_x0, offset2);

@@ -102,10 +102,12 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def im2col_scratch_bytes(patch: int, columns: int = 2) -> int:
-    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values), or
-    three for mcu_conv2d_im2col_w16_s8 when filter rows are not whole groups of 4."""
-    return columns * ((patch + 3) // 4 * 4) * 2
+def im2col_scratch_bytes(patch: int, gathered: bool = False) -> int:
+    """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values), and
+    for mcu_conv2d_im2col_w16_s8 when filter rows are not whole groups of 4 the bytes of one
+    more, gathered in order."""
+    column = (patch + 3) // 4 * 4
+    return 2 * column * 2 + (column if gathered else 0)
 
 
 # An out-of-place depthwise 3x3 layer takes the plane kernel (mcu_dwconv2d_3x3_s8) from
@@ -262,14 +264,14 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
     bias = next(c for c in portable.consts if c.role == "bias")
     if wide_weights and args["out_c"] % 2 == 0:
         padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
-        # filter rows in whole groups of 4: patches written in the lane order x0 x2 x1 x3;
-        # else in patch order through a third column (mcu_conv2d_im2col_w16_s8)
+        # patches in the lane order x0 x2 x1 x3; filter rows not in whole groups of 4 are
+        # gathered as bytes first (mcu_conv2d_im2col_w16_s8)
         aligned = args["filter_w"] * args["in_c"] % 4 == 0
-        stream = gemm_stream(padded, bias.values, requant, (0, 2, 1, 3) if aligned else (0, 1, 2, 3))
+        stream = gemm_stream(padded, bias.values, requant)
         return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch)},
                        consts=(ConstArray("filter", "int32_t", stream),),
                        kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_w16_s8",
-                       scratch_bytes=im2col_scratch_bytes(patch, 2 if aligned else 3))
+                       scratch_bytes=im2col_scratch_bytes(patch, gathered=not aligned))
     new_consts = (ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)), bias,
                   ConstArray("requant", "int32_t", requant))
     return replace(portable, args={**args, "wide_weights": 0}, consts=new_consts,

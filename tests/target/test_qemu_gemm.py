@@ -17,7 +17,7 @@ The cases walk the assembly's edges:
 - rounding ties: power-of-two scales (multiplier 2^30, right 2..4) and small weights, so
   many negative accumulators fall half-way and the sign term (ADD ASR #31) decides them;
 - im2col: 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
-  in_c = 3 (through the third column), 10x4 stride 2 SAME with in_c = 1, dilation 2, and a
+  in_c = 3 (its bytes gathered first), 10x4 stride 2 SAME with in_c = 1, dilation 2, and a
   depthwise layer with one input channel and depth multiplier 2 (an im2col convolution).
 
 Input sets: all -128, all 127, random ones, and for 1x1 layers the inputs that drive one
