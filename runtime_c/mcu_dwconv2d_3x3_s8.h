@@ -13,7 +13,7 @@
  *   stride 2, output o from x01 = (x[2o], x[2o+1]), x23 = (x[2o+2], ...):
  *     acc  += SMLAD(x01, A) + SMLABT(x23, B)
  * (stride 2 needs only w2 of B: slots 0 and 1 share one register). The requantization is
- * mcu_requant_bounded (five instructions, the table proven exact by mcugen/ops/fast_requant.py),
+ * mcu_requant_doubled (four instructions, the table proven exact by mcugen/ops/fast_requant.py),
  * the output stored with the channel stride. The row loop is the layer's own function (made by
  * MCU_DWCONV2D_3X3_LAYER, channel count, stride and activation bounds as constants); the
  * weight pairs are packed once per channel.
@@ -57,18 +57,18 @@ MCU_INLINE int32_t mcu_dw3x3_load(const int32_t *p)
 }
 
 /* Requantized output byte from the doubled accumulator acc2 = 2 acc (the weights and bias are
- * stored doubled, which is mcu_requant_bounded's (uint32_t)acc << 1 done for free, wrapping
- * the same way); act_min, act_max are constants at each call (a layer's bounds), so the full
- * int8 range costs one SSAT and no compare. */
+ * stored doubled): mcu_requant_doubled, which takes the rounding's -1 from the accumulator's
+ * sign (SMMLAR, ADD ASR #31, ASR; mcugen/ops/fast_requant.py proves it equal to
+ * mcu_requant_bounded); act_min, act_max are constants at each call (a layer's bounds), so
+ * the full int8 range costs one SSAT and no compare. */
 MCU_INLINE int8_t mcu_dw3x3_out(int32_t acc2, int32_t multiplier, int32_t c, int32_t right,
                                 int32_t act_min, int32_t act_max)
 {
-    const int32_t q = mcu_smmulr(acc2, multiplier);
-    return (int8_t)mcu_clamp_s8((q + c + (q >> 31)) >> right, act_min, act_max);
+    return (int8_t)mcu_clamp_s8(mcu_requant_doubled(acc2, multiplier, c, right), act_min, act_max);
 }
 
 /* The row loops below in assembly on DSP cores with GCC optimizing: GCC 12 spills them
- * (stride 1: 38 instructions per two outputs instead of 32) and splits the LDRD pairs. Not
+ * (stride 1: 38 instructions per two outputs instead of 32, now 31) and splits the LDRD pairs. Not
  * with Clang, whose register allocator cannot give the stride-1 loop its 14 registers
  * ("inline assembly requires more registers than available"). The C loops are the
  * reference and run everywhere else. */
@@ -124,16 +124,14 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
             "smlad %[acc1], %[t0], %[b1], %[acc1]\n\t"
             "smlabt %[acc0], %[t1], %[b2], %[acc0]\n\t"
             "smlad %[acc1], %[t1], %[b2], %[acc1]\n\t"
-            "ldr %[t0], %[mult]\n\t"
-            "smmulr %[acc0], %[acc0], %[t0]\n\t"
-            "smmulr %[acc1], %[acc1], %[t0]\n\t"
-            "ldrd %[t0], %[t1], %[cr]\n\t"
-            "add %[t2], %[t0], %[acc0], asr #31\n\t"
-            "add %[acc0], %[acc0], %[t2]\n\t"
-            "add %[t2], %[t0], %[acc1], asr #31\n\t"
-            "add %[acc1], %[acc1], %[t2]\n\t"
-            "asr %[acc0], %[acc0], %[t1]\n\t"
-            "asr %[acc1], %[acc1], %[t1]\n\t"
+            "ldrd %[t0], %[t1], %[mc]\n\t"
+            "smmlar %[t2], %[acc0], %[t0], %[t1]\n\t"
+            "add %[acc0], %[t2], %[acc0], asr #31\n\t"
+            "smmlar %[t2], %[acc1], %[t0], %[t1]\n\t"
+            "add %[acc1], %[t2], %[acc1], asr #31\n\t"
+            "ldr %[t0], %[right]\n\t"
+            "asr %[acc0], %[acc0], %[t0]\n\t"
+            "asr %[acc1], %[acc1], %[t0]\n\t"
             "ssat %[acc0], #8, %[acc0]\n\t"
             "ssat %[acc1], #8, %[acc1]\n\t"
             MCU_DW3X3_ASM_CLAMP("%[acc0]")
@@ -150,8 +148,8 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
             : [g] "+&r"(g), [out] "+&r"(out), [acc0] "=&r"(acc0), [acc1] "=&r"(acc1),
               [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
             : [end] "r"(end), [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1),
-              [a2] "r"(a2), [b2] "r"(b2), [bias] "m"(params[0]), [mult] "m"(params[1]),
-              [cr] "m"(params[2]), "m"(params[3]), [ch] "i"(channels),
+              [a2] "r"(a2), [b2] "r"(b2), [bias] "m"(params[0]), [mc] "m"(params[1]),
+              "m"(params[2]), [right] "m"(params[3]), [ch] "i"(channels),
               [act_min] "i"(act_min), [act_max] "i"(act_max)
             : "cc", "memory");
     }
@@ -212,10 +210,9 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
             "ldrd %[t0], %[t1], [%[g], #4]\n\t"
             "smlabt %[acc], %[t0], %[w2], %[acc]\n\t"
             "smlabt %[acc], %[t1], %[b2], %[acc]\n\t"
-            "smmulr %[acc], %[acc], %[mult]\n\t"
             "ldrd %[t0], %[t1], %[cr]\n\t"
-            "add %[t0], %[t0], %[acc], asr #31\n\t"
-            "add %[acc], %[acc], %[t0]\n\t"
+            "smmlar %[t0], %[acc], %[mult], %[t0]\n\t"
+            "add %[acc], %[t0], %[acc], asr #31\n\t"
             "asr %[acc], %[acc], %[t1]\n\t"
             "ssat %[acc], #8, %[acc]\n\t"
             MCU_DW3X3_ASM_CLAMP("%[acc]")
@@ -335,6 +332,7 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
     /* columns holding input pixels; the others are padding */
     const int32_t first = pad_left < row_len ? pad_left : row_len;
     const int32_t last = pad_left + in_w < row_len ? pad_left + in_w : row_len;
+    const int32_t pad2 = mcu_dup_s16(pad_value);
     for (int32_t i = 0; i < lanes * ring_size; ++i) {
         mcu_store_s16(ring + i, pad_value);
     }
@@ -374,9 +372,12 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
                             mcu_dw3x3_expand(ring, slot, src, in_pixel, first, last);
                         }
                     } else {
+                        /* a padded row: the zero point by words (the columns outside
+                         * [first, last) they also cover hold it already) */
                         for (int32_t l = 0; l < group; ++l) {
-                            for (int32_t x = first; x < last; ++x) {
-                                mcu_store_s16(ring + l * ring_size + (x >> 1) * 6 + slot * 2 + (x & 1), pad_value);
+                            int16_t *words = ring + l * ring_size + slot * 2;
+                            for (int32_t j = first >> 1; j < (last + 1) >> 1; ++j) {
+                                mcu_store_s16x2(words + 6 * j, pad2);
                             }
                         }
                     }
