@@ -175,12 +175,30 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
     }
 #endif
     if (out_w & 1) {
+#if MCU_DW3X3_ASM
+        /* the loads paired (GCC 12 made six LDR) */
+        int32_t acc, t0, t1;
+        __asm__(
+            "ldrd %[t0], %[t1], [%[g]]\n\t"
+            "smlad %[acc], %[t0], %[a0], %[bias]\n\t"
+            "smlad %[acc], %[t1], %[a1], %[acc]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #8]\n\t"
+            "smlad %[acc], %[t0], %[a2], %[acc]\n\t"
+            "smlabt %[acc], %[t1], %[b0], %[acc]\n\t"
+            "ldrd %[t0], %[t1], [%[g], #16]\n\t"
+            "smlabt %[acc], %[t0], %[b1], %[acc]\n\t"
+            "smlabt %[acc], %[t1], %[b2], %[acc]\n\t"
+            : [acc] "=&r"(acc), [t0] "=&r"(t0), [t1] "=&r"(t1)
+            : [g] "r"(g), [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2),
+              [b2] "r"(b2), [bias] "r"(q[0]), "m"(*(const int32_t(*)[6])(const void *)g));
+#else
         int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
         acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
         acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
+#endif
         out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
     }
 }
@@ -270,6 +288,32 @@ MCU_NOINLINE void mcu_dw3x3_expand(int16_t *ring, int32_t slot, const int8_t *sr
         mcu_store_s16(dst + 1, src[0]);
         src += channels, dst += 6, ++x;
     }
+#if MCU_DW3X3_ASM
+    /* two pairs per pass, 12 instructions (GCC 12 made 8 per pair) */
+    const int32_t quads = (last - x) >> 2;
+    if (quads > 0) {
+        int32_t a, b, c, d, n = quads;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldrsb %[a], [%[src]]\n\t"
+            "ldrsb %[b], [%[src], %[ch]]\n\t"
+            "add %[src], %[src], %[ch], lsl #1\n\t"
+            "ldrsb %[c], [%[src]]\n\t"
+            "ldrsb %[d], [%[src], %[ch]]\n\t"
+            "add %[src], %[src], %[ch], lsl #1\n\t"
+            "pkhbt %[a], %[a], %[b], lsl #16\n\t"
+            "pkhbt %[c], %[c], %[d], lsl #16\n\t"
+            "str %[c], [%[dst], #12]\n\t"
+            "str %[a], [%[dst]], #24\n\t"
+            "subs %[n], %[n], #1\n\t"
+            "bne 1b\n\t"
+            : [src] "+r"(src), [dst] "+r"(dst), [n] "+r"(n), [a] "=&r"(a), [b] "=&r"(b),
+              [c] "=&r"(c), [d] "=&r"(d)
+            : [ch] "r"(channels)
+            : "cc", "memory");
+        x += 4 * quads;
+    }
+#endif
     for (; x + 2 <= last; x += 2, src += 2 * channels, dst += 6) {
         mcu_store_s16x2(dst, mcu_pkhbt(src[0], src[channels]));
     }
@@ -347,21 +391,28 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
              * holds filter row s */
             int32_t pairs[4][10];
             for (int32_t l = 0; l < group; ++l) {
-                for (int32_t k = 0; k < 5; ++k) {
-                    const int8_t *f = filter + k % 3 * f_row + c0 + l;
-                    pairs[l][2 * k] = mcu_pack_s16x2(2 * f[0], 2 * f[f_tap]);
-                    pairs[l][2 * k + 1] = mcu_pack_s16x2(2 * f[f_tap], 2 * f[2 * f_tap]);
+                for (int32_t k = 0; k < 3; ++k) {
+                    const int8_t *f = filter + k * f_row + c0 + l;
+                    const int32_t w1 = 2 * f[f_tap];
+                    pairs[l][2 * k] = mcu_pack_s16x2(2 * f[0], w1);
+                    pairs[l][2 * k + 1] = mcu_pack_s16x2(w1, 2 * f[2 * f_tap]);
+                }
+                for (int32_t k = 6; k < 10; ++k) {
+                    pairs[l][k] = pairs[l][k - 6];
                 }
             }
             /* input row y sits in ring slot (y + pad_top) % 3 */
             int32_t next = -pad_top; /* first input row not yet in the ring */
+            int32_t next_slot = 0;   /* its slot */
+            int32_t top = 0;         /* the slot of the window's first row, y0 */
             for (int32_t oy = 0; oy < out_h; ++oy) {
                 const int32_t y0 = oy * stride_h - pad_top;
-                if (next < y0) {
+                if (next < y0) { /* stride 2 from padding 0: a row skipped */
                     next = y0;
+                    next_slot = (next + pad_top) % 3;
                 }
-                for (; next < y0 + 3; ++next) {
-                    const int32_t slot = (next + pad_top) % 3;
+                for (; next < y0 + 3; ++next, next_slot = next_slot == 2 ? 0 : next_slot + 1) {
+                    const int32_t slot = next_slot;
                     if (next >= 0 && next < in_h) {
                         const int8_t *src = image + next * in_row + (first - pad_left) * in_pixel + c0;
                         if (last <= first) {
@@ -382,8 +433,10 @@ MCU_KERNEL void mcu_dwconv2d_3x3_s8(
                         }
                     }
                 }
-                /* slot 0 holds filter row (3 - (y0 + pad_top) % 3) % 3 */
-                const int32_t s = (3 - (y0 + pad_top) % 3) % 3;
+                /* slot 0 holds filter row (3 - top) % 3, top = (y0 + pad_top) % 3 */
+                const int32_t s = top ? 3 - top : 0;
+                top += stride_h;
+                top = top >= 3 ? top - 3 : top;
                 int8_t *out = out_image + oy * out_row + c0;
                 for (int32_t l = 0; l < group; ++l) {
                     row((const int32_t *)(const void *)(ring + l * ring_size), out + l, out_w,

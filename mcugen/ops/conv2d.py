@@ -266,12 +266,12 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
         # patches in the lane order x0 x2 x1 x3; filter rows not in whole groups of 4 are
         # gathered as bytes first (mcu_conv2d_im2col_w16_s8)
-        aligned = args["filter_w"] * args["in_c"] % 4 == 0
+        gathered = args["filter_w"] * args["in_c"] % 4 != 0
         stream = gemm_stream(padded, bias.values, requant)
         return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch)},
                        consts=(ConstArray("filter", "int32_t", stream),),
                        kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_w16_s8",
-                       scratch_bytes=im2col_scratch_bytes(patch, gathered=not aligned))
+                       scratch_bytes=im2col_scratch_bytes(patch, gathered))
     new_consts = (ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)), bias,
                   ConstArray("requant", "int32_t", requant))
     return replace(portable, args={**args, "wide_weights": 0}, consts=new_consts,
