@@ -363,6 +363,104 @@ MCU_INLINE void mcu_im2col_gather_s8(
     }
 }
 
+/* n groups of 4 values from src (int8, offset added) into the lane slots at dst (int16
+ * pairs x0 x2, x1 x3; a group's slots are 16 bytes apart in the interleaved columns), and at
+ * dst2 too when both is 1; returns src advanced. */
+MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int16_t **dst2,
+                                           int32_t n, int32_t both, int32_t offset2)
+{
+    int16_t *d = *dst, *d2 = *dst2;
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    /* two groups per pass (an odd one first in C): 5 instructions per group, 6 for both */
+    if (n & 1) {
+        const int32_t x = mcu_load_s8x4(src);
+        const int32_t even = mcu_sxtab16(offset2, x), odd = mcu_sxtab16_ror8(offset2, x);
+        src += 4;
+        mcu_store_s16x2(d, even);
+        mcu_store_s16x2(d + 2, odd);
+        d += 8;
+        if (both) {
+            mcu_store_s16x2(d2, even);
+            mcu_store_s16x2(d2 + 2, odd);
+            d2 += 8;
+        }
+    }
+    n >>= 1;
+    if (n > 0) {
+        int32_t x, y, t;
+        if (both) {
+            __asm__ volatile(
+                "1:\n\t"
+                "ldr %[x], [%[src]], #4\n\t"
+                "ldr %[y], [%[src]], #4\n\t"
+                "sxtab16 %[t], %[off], %[x]\n\t"
+                "sxtab16 %[x], %[off], %[x], ror #8\n\t"
+                "strd %[t], %[x], [%[d]], #16\n\t"
+                "strd %[t], %[x], [%[d2]], #16\n\t"
+                "sxtab16 %[t], %[off], %[y]\n\t"
+                "sxtab16 %[y], %[off], %[y], ror #8\n\t"
+                "strd %[t], %[y], [%[d]], #16\n\t"
+                "strd %[t], %[y], [%[d2]], #16\n\t"
+                "subs %[n], %[n], #1\n\t"
+                "bne 1b\n\t"
+                : [src] "+r"(src), [d] "+r"(d), [d2] "+r"(d2), [n] "+r"(n), [x] "=&r"(x),
+                  [y] "=&r"(y), [t] "=&r"(t)
+                : [off] "r"(offset2)
+                : "cc", "memory");
+        } else {
+            __asm__ volatile(
+                "1:\n\t"
+                "ldr %[x], [%[src]], #4\n\t"
+                "ldr %[y], [%[src]], #4\n\t"
+                "sxtab16 %[t], %[off], %[x]\n\t"
+                "sxtab16 %[x], %[off], %[x], ror #8\n\t"
+                "strd %[t], %[x], [%[d]], #16\n\t"
+                "sxtab16 %[t], %[off], %[y]\n\t"
+                "sxtab16 %[y], %[off], %[y], ror #8\n\t"
+                "strd %[t], %[y], [%[d]], #16\n\t"
+                "subs %[n], %[n], #1\n\t"
+                "bne 1b\n\t"
+                : [src] "+r"(src), [d] "+r"(d), [n] "+r"(n), [x] "=&r"(x), [y] "=&r"(y),
+                  [t] "=&r"(t)
+                : [off] "r"(offset2)
+                : "cc", "memory");
+        }
+    }
+#else
+    for (; n > 0; --n, src += 4, d += 8) {
+        const int32_t x = mcu_load_s8x4(src);
+        const int32_t even = mcu_sxtab16(offset2, x), odd = mcu_sxtab16_ror8(offset2, x);
+        mcu_store_s16x2(d, even);
+        mcu_store_s16x2(d + 2, odd);
+        if (both) {
+            mcu_store_s16x2(d2, even);
+            mcu_store_s16x2(d2 + 2, odd);
+            d2 += 8;
+        }
+    }
+#endif
+    *dst = d;
+    *dst2 = d2;
+    return src;
+}
+
+/* Both lanes of a pixel pair whose windows lie inside the image, side by side (dilation 1,
+ * in_c % 4 == 0, the second window `shift` groups to the right of the first, shift < row,
+ * the groups of a filter row): each filter row's span of the two windows is expanded once,
+ * its first `shift` groups into lane a only, the next row - shift into both, the last
+ * shift into lane b only (3x3 stride 1 with 16 channels: 16 groups per filter row instead
+ * of 24). src: the first window's top-left pixel; in_row: the image's row bytes. */
+MCU_INLINE void mcu_im2col_pair_il(int16_t *cols, const int8_t *src, int32_t in_row,
+                                   int32_t filter_h, int32_t row, int32_t shift, int32_t offset2)
+{
+    int16_t *da = cols, *db = cols + 4;
+    for (int32_t fy = 0; fy < filter_h; ++fy, src += in_row) {
+        const int8_t *s = mcu_expand_il_run(src, &da, &db, shift, 0, offset2);
+        s = mcu_expand_il_run(s, &da, &db, row - shift, 1, offset2);
+        mcu_expand_il_run(s, &db, &da, shift, 0, offset2);
+    }
+}
+
 /* The layer with int16 weights: two pixels' patches interleaved into `scratch`, then `gemm`
  * (MCU_GEMM_W16_LAYER with K rounded up to 4, this layer's out_c and bounds; `stream` as
  * mcu_gemm_2x2.h describes it, weights 0 past the patch, so the slots there add nothing
@@ -388,12 +486,30 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     if ((filter_w * in_c) & 3) {
         memset(bytes + K, 0, (size_t)(K4 - K)); /* past the patch: weights 0, any value */
     }
+    /* pixel pairs inside the image expanded together (mcu_im2col_pair_il): groups per filter
+     * row and between the two windows */
+    const int32_t row = filter_w * in_c / 4, shift = stride_w * in_c / 4;
+    const int32_t pairs = (in_c & 3) == 0 && dilation_h == 1 && dilation_w == 1 && shift < row;
+    const int32_t in_row = in_w * in_c;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
         int8_t *out = output + b * pixels * out_c;
         int32_t oy = 0, ox = 0;
         for (int32_t p = 0; p < pixels; p += 2) {
             const int32_t lone = p + 1 == pixels;
+            const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
+            if (pairs && !lone && ox + 1 < out_w && in_y0 >= 0 && in_y0 + filter_h <= in_h
+                && in_x0 >= 0 && in_x0 + stride_w + filter_w <= in_w) {
+                mcu_im2col_pair_il(scratch, image + in_y0 * in_row + in_x0 * in_c, in_row,
+                                   filter_h, row, shift, offset2);
+                ox += 2;
+                if (ox == out_w) {
+                    ox = 0;
+                    ++oy;
+                }
+                gemm((const mcu_word *)(const void *)scratch, out + p * out_c, out_c, stream);
+                continue;
+            }
             for (int32_t lane = 0; lane < 2; ++lane) {
                 const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
                 if ((filter_w * in_c) & 3) {

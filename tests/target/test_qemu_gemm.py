@@ -16,7 +16,8 @@ The cases walk the assembly's edges:
   one, zero) beside live channels whose bias takes them to the proven limit |acc| < 2^30;
 - rounding ties: power-of-two scales (multiplier 2^30, right 2..4) and small weights, so
   many negative accumulators fall half-way and the sign term (ADD ASR #31) decides them;
-- im2col: 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
+- im2col: pixel pairs inside the image expanded together (3x3 stride 1 and 2, 5x5, in_c 4,
+  8, 16, odd widths, two batches), 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
   in_c = 3 (its bytes gathered first), 10x4 stride 2 SAME with in_c = 1, dilation 2, and a
   depthwise layer with one input channel and depth multiplier 2 (an im2col convolution).
 
@@ -118,6 +119,15 @@ CASES = {
         pruned={1: -(1 << 30) - 11, 2: (1 << 30) + 5, 4: "mid"}, at_limit=(0, 5)),
     "im2col_rounding_ties_c4": Case((1, 4, 5, 4), 4, (36, 9, 0), kernel=(3, 3), padding="SAME",
                                     ties=True),
+    # pixel pairs inside the image, expanded together (mcu_im2col_pair_il): odd widths whose
+    # pairs straddle output rows, stride 2, an odd number of groups per run, two batches
+    "im2col_pairs_3x3_s1_same_c16_w9": Case((1, 6, 9, 16), 8, (144, 4, 1), kernel=(3, 3),
+                                            padding="SAME"),
+    "im2col_pairs_3x3_s2_same_c8": Case((1, 9, 12, 8), 6, (72, 2, 1), kernel=(3, 3),
+                                        stride=(2, 2), padding="SAME", activation="RELU"),
+    "im2col_pairs_5x5_s1_valid_c4": Case((1, 8, 11, 4), 4, (100, 9, 1), kernel=(5, 5)),
+    "im2col_pairs_3x3_s2_valid_c4_batch2": Case((2, 7, 13, 4), 6, (36, 9, 0), kernel=(3, 3),
+                                                stride=(2, 2)),
 }
 
 # output scales that put the fused activation's clamps inside int8
