@@ -332,19 +332,20 @@ MCU_INLINE void mcu_copy_row_s8(int8_t *dst, const int8_t *src, int32_t n)
 }
 
 /* One patch whose filter rows are not whole groups of 4 (3- and 1-channel first layers):
- * its bytes gathered in order into `bytes` (padded taps hold the input's zero point, which
- * the offset turns into 0), so that it goes into its lane in whole groups like any other. */
+ * its bytes gathered in order into `bytes`, filter row fy from fy * patch_row on (padded
+ * taps hold the input's zero point, which the offset turns into 0), so that it goes into
+ * its lane in whole groups like any other. */
 MCU_INLINE void mcu_im2col_gather_s8(
-    int8_t *bytes, const int8_t *image, int32_t in_h, int32_t in_w, int32_t in_c,
-    int32_t filter_h, int32_t filter_w, int32_t dilation_h, int32_t dilation_w,
+    int8_t *bytes, int32_t patch_row, const int8_t *image, int32_t in_h, int32_t in_w,
+    int32_t in_c, int32_t filter_h, int32_t filter_w, int32_t dilation_h, int32_t dilation_w,
     int32_t in_y0, int32_t in_x0, int32_t pad_value)
 {
     const int32_t row = filter_w * in_c;
     const int32_t in_x1 = in_x0 + dilation_w * (filter_w - 1);
     if (in_y0 < 0 || in_y0 + dilation_h * (filter_h - 1) >= in_h || in_x0 < 0 || in_x1 >= in_w) {
-        memset(bytes, pad_value, (size_t)(filter_h * row));
+        memset(bytes, pad_value, (size_t)(filter_h * patch_row));
     }
-    for (int32_t fy = 0; fy < filter_h; ++fy, bytes += row) {
+    for (int32_t fy = 0; fy < filter_h; ++fy, bytes += patch_row) {
         const int32_t in_y = in_y0 + dilation_h * fy;
         if (in_y < 0 || in_y >= in_h) {
             continue;
@@ -444,6 +445,31 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
     return src;
 }
 
+/* One lane of a layer whose filter rows are not whole groups of 4: rows padded to whole
+ * groups (`padded`) and read whole from the image when the window and the padding's
+ * values lie inside it, else the patch's bytes gathered first (patch_row values per row)
+ * and expanded in one go. */
+MCU_INLINE void mcu_im2col_rows_s8(
+    int16_t *lane, int8_t *bytes, int32_t patch_row, int32_t padded, const int8_t *image,
+    int32_t in_h, int32_t in_w, int32_t in_c, int32_t filter_h, int32_t filter_w,
+    int32_t dilation_h, int32_t dilation_w, int32_t in_y0, int32_t in_x0, int32_t input_offset,
+    int32_t offset2)
+{
+    const int32_t in_row = in_w * in_c;
+    if (padded && dilation_w == 1 && in_y0 >= 0 && in_x0 >= 0
+        && in_y0 + dilation_h * (filter_h - 1) < in_h && in_x0 * in_c + patch_row <= in_row) {
+        int16_t *unused = lane;
+        const int8_t *src = image + in_y0 * in_row + in_x0 * in_c;
+        for (int32_t fy = 0; fy < filter_h; ++fy, src += dilation_h * in_row) {
+            mcu_expand_il_run(src, &lane, &unused, patch_row >> 2, 0, offset2);
+        }
+        return;
+    }
+    mcu_im2col_gather_s8(bytes, patch_row, image, in_h, in_w, in_c, filter_h, filter_w,
+                         dilation_h, dilation_w, in_y0, in_x0, -input_offset);
+    mcu_expand_s8_s16_il(lane, 0, bytes, MCU_CONV2D_IM2COL_COLUMN(filter_h * patch_row), offset2);
+}
+
 /* Both lanes of a pixel pair whose windows lie inside the image, side by side (dilation 1,
  * in_c % 4 == 0, the second window `shift` groups to the right of the first, shift < row,
  * the groups of a filter row): each filter row's span of the two windows is expanded once,
@@ -476,15 +502,19 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     int32_t out_h, int32_t out_w, int32_t out_c,
     int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
     int32_t dilation_h, int32_t dilation_w, int32_t pad_top, int32_t pad_left,
-    int32_t input_offset)
+    int32_t input_offset, int32_t patch_row)
 {
     const int32_t offset2 = mcu_dup_s16(input_offset);
     const int32_t pixels = out_h * out_w;
-    const int32_t K = filter_h * filter_w * in_c;
+    const int32_t K = filter_h * patch_row;
     const int32_t K4 = MCU_CONV2D_IM2COL_COLUMN(K);
     int8_t *const bytes = (int8_t *)(void *)(scratch + 2 * K4); /* rows not in groups */
-    if ((filter_w * in_c) & 3) {
-        memset(bytes + K, 0, (size_t)(K4 - K)); /* past the patch: weights 0, any value */
+    const int32_t gathers = (filter_w * in_c) & 3;
+    /* rows padded to whole groups, read whole from the image inside it (the values past a
+     * row meet zero weights) */
+    const int32_t padded = patch_row != filter_w * in_c;
+    if (gathers) {
+        memset(bytes, 0, (size_t)K4); /* past each row and the patch: weights 0, any value */
     }
     /* pixel pairs inside the image expanded together (mcu_im2col_pair_il): groups per filter
      * row and between the two windows */
@@ -512,10 +542,10 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
             }
             for (int32_t lane = 0; lane < 2; ++lane) {
                 const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
-                if ((filter_w * in_c) & 3) {
-                    mcu_im2col_gather_s8(bytes, image, in_h, in_w, in_c, filter_h, filter_w,
-                                         dilation_h, dilation_w, in_y0, in_x0, -input_offset);
-                    mcu_expand_s8_s16_il(scratch + 4 * lane, 0, bytes, K4, offset2);
+                if (gathers) {
+                    mcu_im2col_rows_s8(scratch + 4 * lane, bytes, patch_row, padded, image,
+                                       in_h, in_w, in_c, filter_h, filter_w, dilation_h,
+                                       dilation_w, in_y0, in_x0, input_offset, offset2);
                 } else {
                     mcu_im2col_patch_il(scratch + 4 * lane, image, in_h, in_w, in_c, filter_h,
                                         filter_w, dilation_h, dilation_w, in_y0, in_x0, offset2);

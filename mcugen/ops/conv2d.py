@@ -102,6 +102,17 @@ def reorder_for_sxtb16(rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def pads_rows(args: dict) -> bool:
+    """Whether mcu_conv2d_im2col_w16_s8 pads each filter row of a layer whose rows are not
+    whole groups of 4 to whole groups (zero weights; inside the image the row is read whole
+    and expanded straight into its lane) instead of gathering each patch's bytes first: when
+    that adds no group to the GEMM. Measured on M7 (bench/kernels.md): person's 3x3x1 first
+    layer (K 12 either way) 7.88M -> 7.64M instructions; vww's and resnet's 3x3x3 ones (K 28
+    -> 36) 7.94M -> 7.97M and 9.97M -> 9.94M."""
+    row = args["filter_w"] * args["in_c"]
+    return args["filter_h"] * -(-row // 4) == -(-(args["filter_h"] * row) // 4)
+
+
 def im2col_scratch_bytes(patch: int, gathered: bool = False) -> int:
     """mcu_conv2d_im2col_s8_buffer_size: two int16 patches (each rounded up to 4 values), and
     for mcu_conv2d_im2col_w16_s8 when filter rows are not whole groups of 4 the bytes of one
@@ -263,15 +274,21 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
     rows = filt.reshape(args["out_c"], patch)
     bias = next(c for c in portable.consts if c.role == "bias")
     if wide_weights and args["out_c"] % 2 == 0:
-        padded = np.pad(rows, ((0, 0), (0, -patch % 4)))  # zero weights up to a multiple of 4
         # patches in the lane order x0 x2 x1 x3; filter rows not in whole groups of 4 are
-        # gathered as bytes first (mcu_conv2d_im2col_w16_s8)
-        gathered = args["filter_w"] * args["in_c"] % 4 != 0
+        # gathered as bytes first, or padded to whole groups (mcu_conv2d_im2col_w16_s8)
+        row = args["filter_w"] * args["in_c"]
+        gathered = row % 4 != 0
+        patch_row = -(-row // 4) * 4 if gathered and pads_rows(args) else row
+        layout = rows.reshape(args["out_c"], args["filter_h"], row)
+        layout = np.pad(layout, ((0, 0), (0, 0), (0, patch_row - row))).reshape(args["out_c"], -1)
+        k = layout.shape[1]
+        padded = np.pad(layout, ((0, 0), (0, -k % 4)))  # zero weights up to a multiple of 4
         stream = gemm_stream(padded, bias.values, requant)
-        return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch)},
+        return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch),
+                                       "patch_row": patch_row},
                        consts=(ConstArray("filter", "int32_t", stream),),
                        kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_w16_s8",
-                       scratch_bytes=im2col_scratch_bytes(patch, gathered))
+                       scratch_bytes=im2col_scratch_bytes(padded.shape[1], gathered))
     new_consts = (ConstArray("filter", "int8_t", reorder_for_sxtb16(rows)), bias,
                   ConstArray("requant", "int32_t", requant))
     return replace(portable, args={**args, "wide_weights": 0}, consts=new_consts,
