@@ -445,6 +445,29 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
     return src;
 }
 
+/* The 3x3 window of a 3-channel image (the usual first layer) inside the image, straight
+ * into its lane: its 27 bytes as 7 words (the 28th byte 0, its weight 0), the words across
+ * filter rows put together from two loads; r0 is the window's top-left pixel. No byte past
+ * the window's rows is read but two of the middle row's successor, inside the image. */
+MCU_INLINE void mcu_im2col_3x3_c3(int16_t *lane, const int8_t *r0, int32_t in_row, int32_t offset2)
+{
+    const int8_t *const r1 = r0 + in_row, *const r2 = r1 + in_row;
+#define MCU_IL_GROUP(g, word)                                                          \
+    do {                                                                               \
+        const int32_t w_ = (word);                                                     \
+        mcu_store_word_pair(lane + 8 * (g), mcu_sxtab16(offset2, w_),                  \
+                            mcu_sxtab16_ror8(offset2, w_));                            \
+    } while (0)
+    MCU_IL_GROUP(0, mcu_load_s8x4(r0));
+    MCU_IL_GROUP(1, mcu_load_s8x4(r0 + 4));
+    MCU_IL_GROUP(2, (int32_t)((uint32_t)(uint8_t)r0[8] | (uint32_t)mcu_load_s8x4(r1) << 8));
+    MCU_IL_GROUP(3, mcu_load_s8x4(r1 + 3));
+    MCU_IL_GROUP(4, mcu_pkhbt(mcu_load_s8x4(r1 + 7), mcu_load_s8x4(r2)));
+    MCU_IL_GROUP(5, mcu_load_s8x4(r2 + 2));
+    MCU_IL_GROUP(6, (int32_t)((uint32_t)mcu_load_s8x4(r2 + 5) >> 8));
+#undef MCU_IL_GROUP
+}
+
 /* One lane of a layer whose filter rows are not whole groups of 4: rows padded to whole
  * groups (`padded`) and read whole from the image when the window and the padding's
  * values lie inside it, else the patch's bytes gathered first (patch_row values per row)
@@ -463,6 +486,11 @@ MCU_INLINE void mcu_im2col_rows_s8(
         for (int32_t fy = 0; fy < filter_h; ++fy, src += dilation_h * in_row) {
             mcu_expand_il_run(src, &lane, &unused, patch_row >> 2, 0, offset2);
         }
+        return;
+    }
+    if (!padded && filter_h == 3 && filter_w == 3 && in_c == 3 && dilation_h == 1
+        && dilation_w == 1 && in_y0 >= 0 && in_y0 + 3 <= in_h && in_x0 >= 0 && in_x0 + 3 <= in_w) {
+        mcu_im2col_3x3_c3(lane, image + in_y0 * in_row + in_x0 * 3, in_row, offset2);
         return;
     }
     mcu_im2col_gather_s8(bytes, patch_row, image, in_h, in_w, in_c, filter_h, filter_w,

@@ -64,6 +64,17 @@ MCU_INLINE void mcu_load_word_pair(const int32_t *p, int32_t *lo, int32_t *hi)
 #endif
 }
 
+/* Two words to a word-aligned address, one STRD (GCC 12 emits two STR). */
+MCU_INLINE void mcu_store_word_pair(void *p, int32_t lo, int32_t hi)
+{
+#if MCU_SIMD_DSP && defined(__GNUC__)
+    __asm__("strd %1, %2, %0" : "=m"(*(mcu_dword *)p) : "r"(lo), "r"(hi));
+#else
+    memcpy(p, &lo, sizeof lo);
+    memcpy((char *)p + sizeof lo, &hi, sizeof hi);
+#endif
+}
+
 /* Unaligned little-endian 32-bit load (one LDR on ARMv7-M, which allows unaligned LDR). */
 MCU_INLINE int32_t mcu_load_s8x4(const int8_t *p)
 {

@@ -18,7 +18,8 @@ The cases walk the assembly's edges:
   many negative accumulators fall half-way and the sign term (ADD ASR #31) decides them;
 - im2col: pixel pairs inside the image expanded together (3x3 stride 1 and 2, 5x5, in_c 4,
   8, 16, odd widths, two batches), filter rows of 3 values padded to 4 (3x3 and 1x3 with
-  in_c = 1, dilation 2), 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
+  in_c = 1, dilation 2), the 3x3 3-channel window read straight into its lane (stride 1
+  and 2, two batches), 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
   in_c = 3 (its bytes gathered first), 10x4 stride 2 SAME with in_c = 1, dilation 2, and a
   depthwise layer with one input channel and depth multiplier 2 (an im2col convolution).
 
@@ -134,6 +135,11 @@ CASES = {
     "im2col_rows_padded_3x3_c1_same": Case((1, 7, 9, 1), 6, (12, 3, 0), kernel=(3, 3),
                                            padding="SAME", activation="RELU"),
     "im2col_rows_padded_1x3_c1_odd_pixels": Case((1, 5, 7, 1), 4, (4, 1, 0), kernel=(1, 3)),
+    # the 3x3 3-channel window read straight into its lane inside the image
+    "im2col_3x3_c3_s1_same_interior": Case((1, 6, 8, 3), 4, (28, 7, 0), kernel=(3, 3),
+                                           padding="SAME", activation="RELU6"),
+    "im2col_3x3_c3_s2_same_batch2": Case((2, 9, 10, 3), 6, (28, 7, 0), kernel=(3, 3),
+                                         stride=(2, 2), padding="SAME"),
     "im2col_rows_padded_3x3_c1_dilation2": Case((1, 9, 9, 1), 4, (12, 3, 0), kernel=(3, 3),
                                                 dilation=(2, 2), padding="SAME"),
 }
