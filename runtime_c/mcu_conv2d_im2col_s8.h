@@ -389,43 +389,35 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
     n >>= 1;
     if (n > 0) {
         int32_t x, y, t;
+        /* a pass: two words, each expanded to its lane slots at d (and d2: `second` stores) */
+#define MCU_IL_PASS_ASM(second_x, second_y)                                            \
+    "1:\n\t"                                                                           \
+    "ldr %[x], [%[src]], #4\n\t"                                                       \
+    "ldr %[y], [%[src]], #4\n\t"                                                       \
+    "sxtab16 %[t], %[off], %[x]\n\t"                                                   \
+    "sxtab16 %[x], %[off], %[x], ror #8\n\t"                                           \
+    "strd %[t], %[x], [%[d]], #16\n\t"                                                 \
+    second_x                                                                           \
+    "sxtab16 %[t], %[off], %[y]\n\t"                                                   \
+    "sxtab16 %[y], %[off], %[y], ror #8\n\t"                                           \
+    "strd %[t], %[y], [%[d]], #16\n\t"                                                 \
+    second_y                                                                           \
+    "subs %[n], %[n], #1\n\t"                                                          \
+    "bne 1b\n\t"
+#define MCU_IL_PASS_OPERANDS                                                           \
+    : [src] "+r"(src), [d] "+r"(d), [d2] "+r"(d2), [n] "+r"(n), [x] "=&r"(x),          \
+      [y] "=&r"(y), [t] "=&r"(t)                                                       \
+    : [off] "r"(offset2)                                                               \
+    : "cc", "memory"
         if (both) {
-            __asm__ volatile(
-                "1:\n\t"
-                "ldr %[x], [%[src]], #4\n\t"
-                "ldr %[y], [%[src]], #4\n\t"
-                "sxtab16 %[t], %[off], %[x]\n\t"
-                "sxtab16 %[x], %[off], %[x], ror #8\n\t"
-                "strd %[t], %[x], [%[d]], #16\n\t"
-                "strd %[t], %[x], [%[d2]], #16\n\t"
-                "sxtab16 %[t], %[off], %[y]\n\t"
-                "sxtab16 %[y], %[off], %[y], ror #8\n\t"
-                "strd %[t], %[y], [%[d]], #16\n\t"
-                "strd %[t], %[y], [%[d2]], #16\n\t"
-                "subs %[n], %[n], #1\n\t"
-                "bne 1b\n\t"
-                : [src] "+r"(src), [d] "+r"(d), [d2] "+r"(d2), [n] "+r"(n), [x] "=&r"(x),
-                  [y] "=&r"(y), [t] "=&r"(t)
-                : [off] "r"(offset2)
-                : "cc", "memory");
+            __asm__ volatile(MCU_IL_PASS_ASM("strd %[t], %[x], [%[d2]], #16\n\t",
+                                             "strd %[t], %[y], [%[d2]], #16\n\t")
+                             MCU_IL_PASS_OPERANDS);
         } else {
-            __asm__ volatile(
-                "1:\n\t"
-                "ldr %[x], [%[src]], #4\n\t"
-                "ldr %[y], [%[src]], #4\n\t"
-                "sxtab16 %[t], %[off], %[x]\n\t"
-                "sxtab16 %[x], %[off], %[x], ror #8\n\t"
-                "strd %[t], %[x], [%[d]], #16\n\t"
-                "sxtab16 %[t], %[off], %[y]\n\t"
-                "sxtab16 %[y], %[off], %[y], ror #8\n\t"
-                "strd %[t], %[y], [%[d]], #16\n\t"
-                "subs %[n], %[n], #1\n\t"
-                "bne 1b\n\t"
-                : [src] "+r"(src), [d] "+r"(d), [n] "+r"(n), [x] "=&r"(x), [y] "=&r"(y),
-                  [t] "=&r"(t)
-                : [off] "r"(offset2)
-                : "cc", "memory");
+            __asm__ volatile(MCU_IL_PASS_ASM("", "") MCU_IL_PASS_OPERANDS);
         }
+#undef MCU_IL_PASS_ASM
+#undef MCU_IL_PASS_OPERANDS
     }
 #else
     for (; n > 0; --n, src += 4, d += 8) {
