@@ -547,10 +547,10 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
         int32_t oy = 0, ox = 0;
         for (int32_t p = 0; p < pixels; p += 2) {
             const int32_t lone = p + 1 == pixels;
-            const int32_t in_y0 = oy * stride_h - pad_top, in_x0 = ox * stride_w - pad_left;
-            if (pairs && !lone && ox + 1 < out_w && in_y0 >= 0 && in_y0 + filter_h <= in_h
-                && in_x0 >= 0 && in_x0 + stride_w + filter_w <= in_w) {
-                mcu_im2col_pair_il(scratch, image + in_y0 * in_row + in_x0 * in_c, in_row,
+            const int32_t pair_y0 = oy * stride_h - pad_top, pair_x0 = ox * stride_w - pad_left;
+            if (pairs && !lone && ox + 1 < out_w && pair_y0 >= 0 && pair_y0 + filter_h <= in_h
+                && pair_x0 >= 0 && pair_x0 + stride_w + filter_w <= in_w) {
+                mcu_im2col_pair_il(scratch, image + pair_y0 * in_row + pair_x0 * in_c, in_row,
                                    filter_h, row, shift, offset2);
                 ox += 2;
                 if (ox == out_w) {
