@@ -137,8 +137,9 @@ typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8
 /* The same with the weights pre-extended offline to int16 (twice the flash): `gemm`, the
  * layer's GEMM made by MCU_GEMM_W16_LAYER (mcu_gemm_2x2.h) with this K, reads the pixel pair
  * as extended here, (x0,x2) (x1,x3) per group, and the stream `filter` with the weights in
- * the same lane order and the bias and requantization words (bias, requant unused). */
-#define MCU_CONV2D_1X1_W16_LAYER(name, gemm, K)                                          \
+ * the same lane order and the bias and requantization words (bias, requant unused); `one`
+ * (MCU_GEMM_W16_ONE, or gemm itself) takes a lone last pixel (out1 == out0). */
+#define MCU_CONV2D_1X1_W16_LAYER(name, gemm, one, K)                                     \
     MCU_NOINLINE void name(const int8_t *x0, const int8_t *x1, int8_t *out0, int8_t *out1,   \
                            const void *filter, const int32_t *bias, const int32_t *requant,  \
                            mcu_word *cols)                                                  \
@@ -146,7 +147,7 @@ typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8
         (void)bias;                                                                         \
         (void)requant;                                                                      \
         mcu_pw_extend_2px(cols, x0, x1, (K));                                               \
-        gemm(cols, out0, (int32_t)(out1 - out0), (const int32_t *)filter);                  \
+        (out1 == out0 ? one : gemm)(cols, out0, (int32_t)(out1 - out0), (const int32_t *)filter); \
     }
 
 /* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every

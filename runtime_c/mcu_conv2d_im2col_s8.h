@@ -517,7 +517,7 @@ MCU_INLINE void mcu_im2col_pair_il(int16_t *cols, const int8_t *src, int32_t in_
  * bytes are gathered in order past the two columns of scratch first
  * (mcu_im2col_gather_s8), then expanded into their lane in whole groups. */
 MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
-    mcu_gemm_w16_fn gemm, const int8_t *input, int8_t *output, const int32_t *stream,
+    mcu_gemm_w16_fn gemm, mcu_gemm_w16_fn one, const int8_t *input, int8_t *output, const int32_t *stream,
     int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
     int32_t out_h, int32_t out_w, int32_t out_c,
     int32_t filter_h, int32_t filter_w, int32_t stride_h, int32_t stride_w,
@@ -575,7 +575,8 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
                     ++oy;
                 }
             }
-            gemm((const mcu_word *)(const void *)scratch, out + p * out_c, lone ? 0 : out_c, stream);
+            (lone ? one : gemm)((const mcu_word *)(const void *)scratch, out + p * out_c,
+                                lone ? 0 : out_c, stream);
         }
     }
 }

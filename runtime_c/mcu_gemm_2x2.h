@@ -101,10 +101,38 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
     "smlad r4, r7, lr, r4\n\t"                                                         \
     "smlad r5, r8, r12, r5\n\t"                                                        \
     "smlad r5, r9, lr, r5\n\t"
-/* Defines `name` (static, naked): the GEMM of a layer with K / 4 = PRE + 16 * (passes of the
+/* The requantization and stores of a channel pair's four sums (r2-r5; r6-r11 its words). */
+#define MCU_GEMM_W16_PAIR_FINISH                                                       \
+    MCU_ASM_REQUANT("r3", "r6", "r7", "r8", "r12")                                     \
+    MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                                      \
+    MCU_ASM_REQUANT("r5", "r9", "r10", "r11", "r12")                                   \
+    MCU_ASM_REQUANT("r4", "r9", "r10", "r11", "lr")                                    \
+    "ldm sp, {r0, r6, r7, r8}\n\t"                                                     \
+    "strb r3, [r6, r7]\n\t"                                                            \
+    "strb r2, [r6], #1\n\t"                                                            \
+    "strb r5, [r6, r7]\n\t"                                                            \
+    "strb r4, [r6], #1\n\t"
+/* One pixel (a lone last one, in lane a; lane b holds the same): its two words of a group
+ * (LDRD, stepping over lane b's) against both channels' weights, 6 instructions for 8 MACs
+ * instead of 10 for the pair's 16, and its two sums (r2, r4) requantized and stored. */
+#define MCU_GEMM_W16_ONE_GROUP_ASM                                                     \
+    "ldrd r6, r7, [r0], #16\n\t"                                                       \
+    "ldmia r1!, {r10-r12, lr}\n\t"                                                     \
+    "smlad r2, r6, r10, r2\n\t"                                                        \
+    "smlad r2, r7, r11, r2\n\t"                                                        \
+    "smlad r4, r6, r12, r4\n\t"                                                        \
+    "smlad r4, r7, lr, r4\n\t"
+#define MCU_GEMM_W16_ONE_FINISH                                                        \
+    MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "r12")                                     \
+    MCU_ASM_REQUANT("r4", "r9", "r10", "r11", "lr")                                    \
+    "ldm sp, {r0, r6, r7, r8}\n\t"                                                     \
+    "strb r2, [r6], #1\n\t"                                                            \
+    "strb r4, [r6], #1\n\t"
+/* Defines `name` (static, naked): a GEMM of a layer with K / 4 = PRE + 16 * (passes of the
  * loop, any number when LOOP is 1) groups, OUT_C channels, bounds [ACT_MIN, ACT_MAX], integer
- * literals all (the generated model computes them). */
-#define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
+ * literals all (the generated model computes them); `group` and `finish` the assembly of a
+ * group and of a channel pair's end. */
+#define MCU_GEMM_W16_FUNCTION(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP, group, finish) \
     __attribute__((naked, noinline, used)) static void name(                              \
         __attribute__((unused)) const mcu_word *cols, __attribute__((unused)) int8_t *out0, \
         __attribute__((unused)) int32_t delta, __attribute__((unused)) const int32_t *stream) \
@@ -125,24 +153,22 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             "mov r1, r3\n\t"                                                             \
             "1:\n\t"                                                                     \
             "ldmia r1!, {r2-r5}\n\t"                                                     \
-            MCU_ASM_GROUPS(PRE, LOOP, MCU_GEMM_W16_GROUP_ASM,                            \
-                           "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t")                          \
+            MCU_ASM_GROUPS(PRE, LOOP, group, "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t")      \
             "ldmia r1!, {r6-r11}\n\t"                                                    \
-            MCU_ASM_REQUANT("r3", "r6", "r7", "r8", "r12")                          \
-            MCU_ASM_REQUANT("r2", "r6", "r7", "r8", "lr")                           \
-            MCU_ASM_REQUANT("r5", "r9", "r10", "r11", "r12")                        \
-            MCU_ASM_REQUANT("r4", "r9", "r10", "r11", "lr")                         \
-            "ldm sp, {r0, r6, r7, r8}\n\t"                                               \
-            "strb r3, [r6, r7]\n\t"                                                      \
-            "strb r2, [r6], #1\n\t"                                                      \
-            "strb r5, [r6, r7]\n\t"                                                      \
-            "strb r4, [r6], #1\n\t"                                                      \
+            finish                                                                       \
             "str r6, [sp, #4]\n\t"                                                       \
             "cmp r1, r8\n\t"                                                             \
             "bne 1b\n\t"                                                                 \
             "add sp, sp, #20\n\t"                                                        \
             "pop {r4-r11, pc}\n\t");                                                     \
     }
+#define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
+    MCU_GEMM_W16_FUNCTION(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP,                   \
+                          MCU_GEMM_W16_GROUP_ASM, MCU_GEMM_W16_PAIR_FINISH)
+/* The same GEMM for one pixel, for layers with an odd pixel count (delta is ignored). */
+#define MCU_GEMM_W16_ONE(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                    \
+    MCU_GEMM_W16_FUNCTION(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP,                   \
+                          MCU_GEMM_W16_ONE_GROUP_ASM, MCU_GEMM_W16_ONE_FINISH)
 #else
 /* Elsewhere (the host, cores without DSP) the C body with the layer's constants. */
 #define MCU_GEMM_W16_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                  \
@@ -150,6 +176,14 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
                            const int32_t *stream)                                        \
     {                                                                                    \
         mcu_gemm_2x2_w16_body(cols, out0, delta, stream, (K), (OUT_C), (ACT_MIN), (ACT_MAX)); \
+    }
+/* one pixel: the pair's body with both lanes the same pixel */
+#define MCU_GEMM_W16_ONE(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)                    \
+    MCU_NOINLINE void name(const mcu_word *cols, int8_t *out0, int32_t delta,             \
+                           const int32_t *stream)                                        \
+    {                                                                                    \
+        (void)delta;                                                                     \
+        mcu_gemm_2x2_w16_body(cols, out0, 0, stream, (K), (OUT_C), (ACT_MIN), (ACT_MAX)); \
     }
 #endif
 

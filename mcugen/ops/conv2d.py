@@ -200,14 +200,16 @@ def gemm_stream(rows: np.ndarray, bias: np.ndarray, requant: np.ndarray,
     return np.concatenate([head, words, requant.reshape(pairs, 6)], axis=1).reshape(-1)
 
 
-def _gemm_args(K: int, out_c: int, patch: int) -> dict:
+def _gemm_args(K: int, out_c: int, patch: int, lone: bool) -> dict:
     """The int16-weight GEMM's constants: K (the patch rounded up to 4), its unrolled and
-    looped groups, and the flash its stream adds over int8 weights, bias and requant table
-    (the int16 weights' extra byte each, the second copy of each bias; the compile summary
-    reports it)."""
+    looped groups, whether a lone last pixel gets a GEMM of its own (MCU_GEMM_W16_ONE, 6
+    instructions per 8 MACs instead of the pair's 10 per 16 on one pixel twice: vww's and
+    person's 3x3 images, kws's 125 pixels), and the flash its stream adds over int8
+    weights, bias and requant table (the int16 weights' extra byte each, the second copy of
+    each bias; the compile summary reports it)."""
     unroll = unrolled_groups(K // 4)
     return dict(wide_weights=1, gemm_k=K, gemm_pre=unroll["pre"], gemm_loop=unroll["loop"],
-                wide_bytes=out_c * (2 * K - patch + 4))
+                gemm_one=int(lone), wide_bytes=out_c * (2 * K - patch + 4))
 
 
 def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
@@ -223,7 +225,10 @@ def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
     widen = widen and args["in_c"] % 4 == 0 and args["out_c"] % 2 == 0
     if widen:
         new_consts = (ConstArray("filter", "int32_t", gemm_stream(rows, folded, requant)),)
-        new_args = {**args, **_gemm_args(args["in_c"], args["out_c"], args["in_c"])}
+        strided = args["stride_h"] != 1 or args["stride_w"] != 1
+        # the stride-1 kernel pairs pixels across batches, the strided one within each
+        pixels = args["out_h"] * args["out_w"] * (1 if strided else args["batches"])
+        new_args = {**args, **_gemm_args(args["in_c"], args["out_c"], args["in_c"], pixels % 2 == 1)}
     else:
         new_consts = (ConstArray("filter", "int8_t", np.ascontiguousarray(rows)),
                       ConstArray("bias", "int32_t", folded),
@@ -284,7 +289,8 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         k = layout.shape[1]
         padded = np.pad(layout, ((0, 0), (0, -k % 4)))  # zero weights up to a multiple of 4
         stream = gemm_stream(padded, bias.values, requant)
-        return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch),
+        lone = args["out_h"] * args["out_w"] % 2 == 1  # per image
+        return replace(portable, args={**args, **_gemm_args(padded.shape[1], args["out_c"], patch, lone),
                                        "patch_row": patch_row},
                        consts=(ConstArray("filter", "int32_t", stream),),
                        kernel="mcu_conv2d_im2col_s8.h", function="mcu_conv2d_im2col_w16_s8",

@@ -8,7 +8,7 @@ The cases walk the assembly's edges:
   (K = 68), loop only (PRE 0: K = 128), and K = 1040 (4 K = 4160, beyond a 12-bit immediate: the
   frame's column and stream ends come from MOVW/MOVT);
 - two channels (one pair) and 66 (33 pairs);
-- odd pixel counts (the lone last pixel, delta 0) in the 1x1 and im2col drivers, a single
+- odd pixel counts (the lone last pixel's own GEMM, MCU_GEMM_W16_ONE) in the 1x1 and im2col drivers, a single
   pixel, batches of 2;
 - activation bounds inside [-128, 127] (the CMP / IT / MOV after SSAT): RELU with an output
   zero point above -128, RELU6 and RELU_N1_TO_1 with both bounds narrow;
@@ -291,6 +291,15 @@ def test_gemm_assembly_equals_host_build(name, board, tmp_path):
     elf = build_firmware(compiled, board, tmp_path / "fw")
     asm = disassembly(elf, symbol)
     assert "smmlar" in asm and asm.count("smlad") == 8 * (pre + 16 * loop), "not the assembly GEMM"
+    # a lone last pixel (odd pixel count per image; across batches for stride-1 1x1) has a
+    # GEMM of its own, half the SMLAD
+    batches, out_h, out_w, _ = compiled.graph.tensors[compiled.graph.outputs[0]].shape
+    lone = (batches if case.kernel == (1, 1) and case.stride == (1, 1) else 1) * out_h * out_w % 2 == 1
+    one = f"MCU_GEMM_W16_ONE({symbol[:-len('_gemm')]}_one, {K}, {out_c}, {act_min}, {act_max}, {pre}, {loop})"
+    assert (one in source) == lone
+    if lone:
+        one_asm = disassembly(elf, symbol[:-len("_gemm")] + "_one")
+        assert one_asm.count("smlad") == 4 * (pre + 16 * loop) and "smmlar" in one_asm
 
     probe = case.at_limit[0] if case.at_limit else 0
     sets = _sets(compiled, rows, probe)
