@@ -33,7 +33,8 @@ CODE_BYTES_PER_LAYER = 64
 # a layer's own specialized kernel function, by the macro that defines it (measured on the
 # shared models' M7 builds: the assembly GEMM up to 16 groups unrolled, the 1x1 block around
 # it, ...); others ~450
-CODE_BYTES_PER_DEFINITION = {"MCU_GEMM_W16_LAYER": 650, "MCU_FC_W16_LAYER": 450,
+CODE_BYTES_PER_DEFINITION = {"MCU_GEMM_W16_LAYER": 650, "MCU_GEMM_W16_ONE": 400,
+                             "MCU_FC_W16_LAYER": 450,
                              "MCU_CONV2D_1X1_W16_LAYER": 150, "MCU_DWCONV2D_3X3_LAYER": 600,
                              "MCU_ADD_TABLE_LAYER": 150}
 CODE_BYTES_BASE = 256
@@ -82,7 +83,7 @@ class CompiledModel:
         calls = len(plan.schedule) + sum(len(st.patches) * (len(st.layers) + 2) for st in stages)
         # the per-layer functions the model defines (layers that would define the same ones
         # share them, codegen.render)
-        defined = re.findall(r"^(MCU_\w+_LAYER)\(", self.files[f"{self.prefix}.c"], re.M)
+        defined = re.findall(r"^(MCU_\w+_(?:LAYER|ONE))\(", self.files[f"{self.prefix}.c"], re.M)
         code = (CODE_BYTES_BASE + CODE_BYTES_PER_LAYER * calls
                 + sum(CODE_BYTES_PER_DEFINITION.get(d, 450) for d in defined)
                 + sum(CODE_BYTES_ESTIMATE.get(k, 500) for k in kernels))
