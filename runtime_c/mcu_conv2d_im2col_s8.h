@@ -30,8 +30,8 @@
 /* Two patches of K int16 values, each rounded up to a multiple of 4 (8-byte aligned; the
  * int16-weight GEMM reads whole groups of 4, its weights are 0 past K). */
 #define MCU_CONV2D_IM2COL_COLUMN(K) (((K) + 3) / 4 * 4)
-/* two int16 patches (mcu_conv2d_im2col_w16_s8 with filter_w * in_c % 4 != 0: and the
- * MCU_CONV2D_IM2COL_COLUMN(K) bytes of one patch after them) */
+/* two int16 patches (mcu_conv2d_im2col_w16_s8 with filter_w * in_c % 4 != 0 needs
+ * MCU_CONV2D_IM2COL_COLUMN(K) bytes more after them, for the gathered bytes of one patch) */
 #define mcu_conv2d_im2col_s8_buffer_size(K) (2 * MCU_CONV2D_IM2COL_COLUMN(K) * 2)
 
 /* dst[i] = src[i] + offset, n values, as int16; four at a time with SXTAB16. */
@@ -89,6 +89,13 @@ MCU_INLINE void mcu_im2col_patch_s8_s16(
  */
 #define MCU_IL(v) (((v) >> 2) * 8 + (((v) & 1) << 1) + (((v) >> 1) & 1))
 
+/* A group of 4 bytes (one word, offset added) into its lane slots: (x0, x2) then (x1, x3),
+ * what SXTAB16 and SXTAB16 ROR 8 give; slot is word-aligned. */
+MCU_INLINE void mcu_il_group(int16_t *slot, int32_t x, int32_t offset2)
+{
+    mcu_store_word_pair(slot, mcu_sxtab16(offset2, x), mcu_sxtab16_ror8(offset2, x));
+}
+
 /* lane values v .. v + n - 1 = src[0 .. n - 1] + offset (src NULL: 0, a padded tap). */
 MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src, int32_t n,
                                      int32_t offset2)
@@ -124,10 +131,8 @@ MCU_INLINE void mcu_expand_s8_s16_il(int16_t *lane, int32_t v, const int8_t *src
 #endif
     for (int32_t blocks = n >> 2; blocks > 0; --blocks, dst += 8) {
         if (src) {
-            const int32_t x = mcu_load_s8x4(src);
+            mcu_il_group(dst, mcu_load_s8x4(src), offset2);
             src += 4;
-            mcu_store_s16x2(dst, mcu_sxtab16(offset2, x));         /* x0, x2 */
-            mcu_store_s16x2(dst + 2, mcu_sxtab16_ror8(offset2, x)); /* x1, x3 */
         } else {
             mcu_store_s16x2(dst, 0);
             mcu_store_s16x2(dst + 2, 0);
@@ -375,14 +380,11 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
     /* two groups per pass (an odd one first in C): 5 instructions per group, 6 for both */
     if (n & 1) {
         const int32_t x = mcu_load_s8x4(src);
-        const int32_t even = mcu_sxtab16(offset2, x), odd = mcu_sxtab16_ror8(offset2, x);
         src += 4;
-        mcu_store_s16x2(d, even);
-        mcu_store_s16x2(d + 2, odd);
+        mcu_il_group(d, x, offset2);
         d += 8;
         if (both) {
-            mcu_store_s16x2(d2, even);
-            mcu_store_s16x2(d2 + 2, odd);
+            mcu_il_group(d2, x, offset2);
             d2 += 8;
         }
     }
@@ -422,12 +424,9 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
 #else
     for (; n > 0; --n, src += 4, d += 8) {
         const int32_t x = mcu_load_s8x4(src);
-        const int32_t even = mcu_sxtab16(offset2, x), odd = mcu_sxtab16_ror8(offset2, x);
-        mcu_store_s16x2(d, even);
-        mcu_store_s16x2(d + 2, odd);
+        mcu_il_group(d, x, offset2);
         if (both) {
-            mcu_store_s16x2(d2, even);
-            mcu_store_s16x2(d2 + 2, odd);
+            mcu_il_group(d2, x, offset2);
             d2 += 8;
         }
     }
@@ -444,20 +443,14 @@ MCU_INLINE const int8_t *mcu_expand_il_run(const int8_t *src, int16_t **dst, int
 MCU_INLINE void mcu_im2col_3x3_c3(int16_t *lane, const int8_t *r0, int32_t in_row, int32_t offset2)
 {
     const int8_t *const r1 = r0 + in_row, *const r2 = r1 + in_row;
-#define MCU_IL_GROUP(g, word)                                                          \
-    do {                                                                               \
-        const int32_t w_ = (word);                                                     \
-        mcu_store_word_pair(lane + 8 * (g), mcu_sxtab16(offset2, w_),                  \
-                            mcu_sxtab16_ror8(offset2, w_));                            \
-    } while (0)
-    MCU_IL_GROUP(0, mcu_load_s8x4(r0));
-    MCU_IL_GROUP(1, mcu_load_s8x4(r0 + 4));
-    MCU_IL_GROUP(2, (int32_t)((uint32_t)(uint8_t)r0[8] | (uint32_t)mcu_load_s8x4(r1) << 8));
-    MCU_IL_GROUP(3, mcu_load_s8x4(r1 + 3));
-    MCU_IL_GROUP(4, mcu_pkhbt(mcu_load_s8x4(r1 + 7), mcu_load_s8x4(r2)));
-    MCU_IL_GROUP(5, mcu_load_s8x4(r2 + 2));
-    MCU_IL_GROUP(6, (int32_t)((uint32_t)mcu_load_s8x4(r2 + 5) >> 8));
-#undef MCU_IL_GROUP
+    mcu_il_group(lane, mcu_load_s8x4(r0), offset2);
+    mcu_il_group(lane + 8, mcu_load_s8x4(r0 + 4), offset2);
+    mcu_il_group(lane + 16, (int32_t)((uint32_t)(uint8_t)r0[8] | (uint32_t)mcu_load_s8x4(r1) << 8),
+                 offset2);
+    mcu_il_group(lane + 24, mcu_load_s8x4(r1 + 3), offset2);
+    mcu_il_group(lane + 32, mcu_pkhbt(mcu_load_s8x4(r1 + 7), mcu_load_s8x4(r2)), offset2);
+    mcu_il_group(lane + 40, mcu_load_s8x4(r2 + 2), offset2);
+    mcu_il_group(lane + 48, (int32_t)((uint32_t)mcu_load_s8x4(r2 + 5) >> 8), offset2);
 }
 
 /* One lane of a layer whose filter rows are not whole groups of 4: rows padded to whole
@@ -510,12 +503,17 @@ MCU_INLINE void mcu_im2col_pair_il(int16_t *cols, const int8_t *src, int32_t in_
 /* The layer with int16 weights: two pixels' patches interleaved into `scratch`, then `gemm`
  * (MCU_GEMM_W16_LAYER with K rounded up to 4, this layer's out_c and bounds; `stream` as
  * mcu_gemm_2x2.h describes it, weights 0 past the patch, so the slots there add nothing
- * whatever they hold) writes both. A lone last pixel fills both lanes. The patches are
- * written in MCU_IL's lane order and the weights come in that order: in place when a filter
- * row (filter_w * in_c values) is a whole number of groups (a tap that does not start a
- * group, at a padded border with in_c % 4 != 0, goes value by value); otherwise each patch's
- * bytes are gathered in order past the two columns of scratch first
- * (mcu_im2col_gather_s8), then expanded into their lane in whole groups. */
+ * whatever they hold) writes both; a lone last pixel fills both lanes and goes to `one`
+ * (MCU_GEMM_W16_ONE, or gemm itself). The patches are written in MCU_IL's lane order and the
+ * weights come in that order, patch_row values per filter row:
+ * - a pair whose windows both lie inside the image (in_c % 4 == 0, dilation 1): together,
+ *   each filter row's span once (mcu_im2col_pair_il);
+ * - other pixels whose filter rows are whole groups of 4: row by row in place (a tap that
+ *   does not start a group, at a padded border with in_c % 4 != 0, goes value by value);
+ * - filter rows not in groups of 4 (mcu_im2col_rows_s8): rows padded to whole groups
+ *   (patch_row > filter_w * in_c) read whole inside the image, the 3x3 window of a
+ *   3-channel image as 7 words, else the patch's bytes gathered past the two columns of
+ *   scratch, then expanded in whole groups. */
 MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
     mcu_gemm_w16_fn gemm, mcu_gemm_w16_fn one, const int8_t *input, int8_t *output, const int32_t *stream,
     int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t in_c,
