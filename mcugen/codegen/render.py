@@ -152,7 +152,9 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
             args = lowered.roomy_args  # arena._scratch gave it room
         elif index in plan.inplace and "inplace_lowered" in op.params:
             lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
-            if index in plan.wide_inplace:  # arena._widen_inplace gave it room
+            if index in plan.image_inplace:  # arena._widen_inplace gave it room
+                lowered = lowered.roomy_lowered
+            elif index in plan.wide_inplace:
                 args = lowered.roomy_args
         elif index in plan.inplace:  # the in-place kernel takes the portable layout and args
             lowered = spec_for(op).lower(graph, op)

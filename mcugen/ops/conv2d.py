@@ -12,7 +12,8 @@ from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optio
                                require_const, require_int8_activation, require_quant, tensor_in,
                                unrolled_groups, wrap_int32)
 from mcugen.ops.fast_requant import fast_requant_table
-from mcugen.ops.dwconv2d_3x3 import lower_3x3, runs_in_place, transposes
+from mcugen.ops.dwconv2d_3x3 import (image_scratch_bytes, lower_3x3, lower_image, runs_in_place,
+                                     transposes)
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -145,6 +146,15 @@ def prefers_plane(args: dict) -> bool:
     return args["out_h"] * args["out_w"] >= PLANE_MIN_PIXELS.get(stride, 1 << 30)
 
 
+def prefers_image(args: dict) -> bool:
+    """Whether an out-of-place depthwise layer takes the image kernel (if it accepts it): from
+    4 outputs a row, where its scratch is at most half the input (so it rarely holds the peak).
+    Measured on M7, SAME, image / ring / 4-channel kernel: 6x6x128 99.7K / 159.6K / 129.7K,
+    12x12x64 181K / 239K / 267K; 3x3x256 61.5K / 128K / 60.6K (bench/kernels.md)."""
+    return (args["out_w"] >= 4
+            and 2 * image_scratch_bytes(args) <= args["in_h"] * args["in_w"] * args["in_c"])
+
+
 def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
     """The plane kernel for a depthwise layer the planner runs in place, when it can: it
     writes over its own input without the planner's one-channel temporary."""
@@ -155,7 +165,14 @@ def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
     filt = next(c for c in portable.consts if c.role == "filter").values
     requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
     plane = lower_3x3(portable, requant, in_place=True) if requant is not None else None
-    return plane if runs_in_place(plane) else None
+    if not runs_in_place(plane):
+        return None
+    # where the arena has room, the image kernel (in place too: it expands four channels'
+    # whole images before writing any of their outputs, which land on those channels' bytes)
+    image = lower_image(portable, requant) if args["batches"] == 1 else None
+    if image is not None:
+        plane = replace(plane, roomy_lowered=image)
+    return plane
 
 
 def dw_ch4_stream(filt: np.ndarray, bias: np.ndarray, requant: np.ndarray) -> np.ndarray:
@@ -256,6 +273,9 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
         if requant is None:
             return None
+        image = lower_image(portable, requant) if prefers_image(args) else None
+        if image is not None:
+            return image  # four channels' whole images at a time
         if prefers_plane(args):
             plane = lower_3x3(portable, requant)  # 3x3: one channel at a time
             if plane is not None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from mcugen.ops.common import fold_input_offset, wrap_int32
+from mcugen.ops.common import fold_input_offset, pack_s16_pairs, wrap_int32
 from mcugen.ops.registry import ConstArray, Lowered
 
 FUNCTION = "mcu_dwconv2d_3x3_s8"
@@ -91,3 +91,50 @@ def inplace_safe(args: dict) -> bool:
 def runs_in_place(lowered: Lowered | None) -> bool:
     """The op's SIMD kernel is this one and it can run in place itself (no temporary)."""
     return lowered is not None and lowered.function == FUNCTION and inplace_safe(lowered.args)
+
+
+IMAGE_FUNCTION = "mcu_dwconv2d_3x3_image_s8"
+
+# The image kernel's row loops reach the third filter row at 2 * row bytes - 4 with an LDRD
+# immediate (at most 1020).
+IMAGE_MAX_ROW_LEN = 254
+
+
+def image_scratch_bytes(args: dict) -> int:
+    """mcu_dwconv2d_3x3_image_s8_buffer_size: four channels' padded int16 images, out_h + 2
+    rows."""
+    return 4 * (args["out_h"] + 2) * row_len(args["out_w"], 1) * 2
+
+
+def image_accepts(args: dict) -> bool:
+    """What the image kernel takes: what the ring kernel takes at stride 1, with channels % 4
+    == 0, at least two outputs a row, and rows short enough for its immediates."""
+    return (accepts(args) and args["stride_h"] == args["stride_w"] == 1 and args["in_c"] % 4 == 0
+            and args["out_w"] >= 2 and row_len(args["out_w"], 1) <= IMAGE_MAX_ROW_LEN)
+
+
+def image_stream(filt: np.ndarray, folded: np.ndarray, requant: np.ndarray) -> np.ndarray:
+    """Per channel ten int32 words: the doubled weight pairs A = (w0, w1), B = (w1, w2) of
+    filter rows 0, 1, 2 (int16, lo | hi << 16), the doubled bias (input offset folded in,
+    wrapped), then the channel's (multiplier, c, right)."""
+    w = 2 * filt.reshape(3, 3, -1).astype(np.int32)  # [row][tap][channel]
+    pairs = np.stack([w[:, [0, 1], :], w[:, [1, 2], :]], axis=1)  # [row][A/B][lo/hi][channel]
+    words = pack_s16_pairs(pairs.transpose(3, 0, 1, 2).reshape(-1)).reshape(-1, 6)
+    doubled = wrap_int32(2 * folded.astype(np.int64)).reshape(-1, 1)
+    return np.concatenate([words, doubled, requant.reshape(-1, 3)], axis=1).astype(np.int32).reshape(-1)
+
+
+def lower_image(portable: Lowered, requant: np.ndarray) -> Lowered | None:
+    """The image kernel's Lowered for an out-of-place layer it takes, else None."""
+    args = portable.args
+    if not image_accepts(args):
+        return None
+    consts = {c.role: c for c in portable.consts}
+    filt = consts["filter"].values
+    folded = fold_input_offset(consts["bias"].values, filt.reshape(-1, args["out_c"]).T,
+                               args["input_offset"])
+    stream = ConstArray("stream", "int32_t", image_stream(filt, folded, requant))
+    args = dict(args, pad_value=-int(args["input_offset"]),
+                row_len=row_len(args["out_w"], args["stride_w"]))
+    return replace(portable, args=args, consts=(stream,), kernel=IMAGE_FUNCTION + ".h",
+                   function=IMAGE_FUNCTION, scratch_bytes=image_scratch_bytes(args))

@@ -22,7 +22,9 @@ CALL = "mcu_dwconv2d_3x3_s8("
 @pytest.fixture(autouse=True)
 def plane_kernel_for_every_size(monkeypatch):
     """Out of place the compiler gives small images to the four-channel kernel
-    (conv2d.prefers_plane); these tests want the plane kernel on every shape it accepts."""
+    (conv2d.prefers_plane) and some to the image kernel (conv2d.prefers_image); these tests
+    want the plane kernel on every shape it accepts."""
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
     monkeypatch.setattr(conv2d, "prefers_plane", lambda args: True)
 
 # id: (input NHWC, stride, padding, activation)

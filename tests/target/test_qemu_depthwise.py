@@ -1,5 +1,6 @@
 """The depthwise kernels' Cortex-M builds on QEMU: the plane kernel (mcu_dwconv2d_3x3_s8,
-whose row loops are inline assembly on DSP cores) out of place and in place, and the
+whose row loops are inline assembly on DSP cores) out of place and in place, the image kernel
+(mcu_dwconv2d_3x3_image_s8, rows and row loops in assembly) out of place and in place, and the
 4-channel kernel's unrolled 3x3 path, over the shapes of the host tests, on M7 and M4:
 QEMU's bytes equal the host build's (the C reference loops) and TFLite Micro's, for the
 extreme inputs (all -128, all 127, a mix) and random ones."""
@@ -16,6 +17,7 @@ from mcugen.target import build_firmware, run_firmware_batch
 from mcugen.verify import run_tflm, tflm_interpreter
 from tests.ops.test_simd_depthwise_3x3 import CALL, CASES, INPLACE, _seeded, depthwise_alone
 from tests.ops.test_simd_depthwise_conv2d import CASES as CH4_CASES, depthwise_keeping_input
+from tests.ops import test_simd_depthwise_image as image
 from tests.target.test_qemu import M4, M7, input_sets, output_sizes
 
 pytestmark = [
@@ -39,6 +41,7 @@ def _check(model: bytes, board: str, tmp_path, kernel: str, **compile_args) -> N
 @pytest.mark.parametrize("board", [M7, M4])
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_plane_kernel_out_of_place(case, board, tmp_path, monkeypatch):
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
     monkeypatch.setattr(conv2d, "prefers_plane", lambda args: True)
     in_shape, stride, padding, activation = CASES[case]
     model = _seeded(lambda rng: depthwise_keeping_input(
@@ -49,6 +52,7 @@ def test_plane_kernel_out_of_place(case, board, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("case", INPLACE, ids=INPLACE)
 def test_plane_kernel_in_place(case, tmp_path, monkeypatch):
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
     monkeypatch.setattr(conv2d, "prefers_plane", lambda args: True)
     in_shape, stride, padding, activation = CASES[case]
     model = _seeded(lambda rng: depthwise_alone(
@@ -64,3 +68,25 @@ def test_four_channel_kernel(case, tmp_path):
     model = depthwise_keeping_input(rng, in_shape, kernel=kernel, stride=stride, dilation=dilation,
                                     padding=padding, activation=activation, per_channel=per_channel)
     _check(model, M7, tmp_path, "mcu_dwconv2d_ch4_")
+
+
+@pytest.mark.parametrize("board", [M7, M4])
+@pytest.mark.parametrize("case", list(image.CASES), ids=list(image.CASES))
+def test_image_kernel_out_of_place(case, board, tmp_path, monkeypatch):
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
+    in_shape, padding, activation = image.CASES[case]
+    model = image._seeded(lambda rng: depthwise_keeping_input(
+        rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
+        list(image.CASES).index(case))
+    _check(model, board, tmp_path, image.CALL)
+
+
+@pytest.mark.parametrize("case", image.INPLACE, ids=image.INPLACE)
+def test_image_kernel_in_place(case, tmp_path, monkeypatch):
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
+    image.image_in_place(monkeypatch)
+    in_shape, padding, activation = image.CASES[case]
+    model = image._seeded(lambda rng: depthwise_alone(
+        rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
+        list(image.CASES).index(case), memory="all")
+    _check(model, M7, tmp_path, image.CALL, memory="all")

@@ -1,0 +1,242 @@
+/*
+ * mcu_dwconv2d_3x3_image_s8: int8 depthwise 3x3 convolution, depth multiplier 1, stride 1,
+ * dilation 1, any padding, channels % 4 == 0, out_w >= 2, for images small enough that
+ * four channels' whole padded images fit in scratch as int16 (vww's and person's 12x12 and
+ * smaller layers). Per group of four channels the input is expanded once into four int16
+ * images, row after row (the padding holds the input zero point, written once per call); then
+ * one call of the layer's image function per channel computes all of its outputs. Against the
+ * ring kernel (mcu_dwconv2d_3x3_s8.h) this drops the per-row calls and ring bookkeeping that
+ * dominate short rows, and against the 4-channel kernel (mcu_dwconv2d_ch4_s8.h) it pairs taps
+ * in SMLAD (two MACs an instruction instead of one) and has no border pixels.
+ *
+ * The arithmetic is the ring kernel's: weights as int16 pairs per filter row, A = (w0, w1) and
+ * B = (w1, w2), the input offset folded into the bias, everything doubled for
+ * mcu_requant_doubled; only the rows' layout differs (row after row, so the three filter rows
+ * are the same word one and two image rows apart: constant LDRD offsets).
+ *
+ * Bit-exact with TFLM reference_integer_ops::DepthwiseConvPerChannel.
+ * Preconditions: channels % 4 == 0; stream holds per channel the ten words A0 B0 A1 B1 A2 B2
+ * (doubled weights), 2 (bias + input_offset * sum of its weights) wrapped to int32, then the
+ * multiplier, c, right of fast_requant_table (mcugen/ops/dwconv2d_3x3.py image_stream);
+ * pad_value is the input zero point; row_len is the image function's ROW_LEN, at least
+ * MCU_DW3X3_ROW_LEN(out_w, 1). In place (output == input) is allowed with one batch: a group's
+ * whole images are expanded before any of its outputs is written, and those land on the
+ * group's own channels; otherwise input and output do not overlap.
+ * Scratch: mcu_dwconv2d_3x3_image_s8_buffer_size(out_h, row_len) bytes, 4-aligned.
+ */
+#ifndef MCU_DWCONV2D_3X3_IMAGE_S8_H
+#define MCU_DWCONV2D_3X3_IMAGE_S8_H
+
+#include "mcu_dwconv2d_3x3_s8.h"
+
+/* four images of the out_h + 2 padded rows the windows cover */
+MCU_INLINE int32_t mcu_dwconv2d_3x3_image_s8_buffer_size(int32_t out_h, int32_t row_len)
+{
+    return 4 * (out_h + 2) * row_len * (int32_t)sizeof(int16_t);
+}
+
+/* One channel's outputs from its int16 image: made by MCU_DWCONV2D_3X3_IMAGE_LAYER. */
+typedef void (*mcu_dw3x3_image_fn)(const int16_t *image, int8_t *out, int32_t out_w,
+                                   int32_t out_h, const int32_t *stream);
+
+/* The multiply-accumulates of outputs o, o + 1 from one image row (words x01, x23 in t0, t1):
+ * acc0 += x0 w0 + x1 w1 + x2 w2, acc1 = from + x1 w0 + x2 w1 + x3 w2. */
+#define MCU_DW3X3_IMAGE_ROW_ASM(a, b, from)                                                       \
+    "smlatb %[acc1], %[t0], %[" a "], %[" from "]\n\t"                                            \
+    "smlad %[acc0], %[t0], %[" a "], %[acc0]\n\t"                                                 \
+    "smlabt %[acc0], %[t1], %[" b "], %[acc0]\n\t"                                                \
+    "smlad %[acc1], %[t1], %[" b "], %[acc1]\n\t"
+/* SMMLAR and the accumulator's sign of mcu_requant_doubled (multiplier, c in t0, t1) */
+#define MCU_DW3X3_IMAGE_HIGH_ASM(acc)                                                             \
+    "smmlar %[t2], %[" acc "], %[t0], %[t1]\n\t"                                                  \
+    "add %[" acc "], %[t2], %[" acc "], asr #31\n\t"
+/* its shift (right in t0) and saturation */
+#define MCU_DW3X3_IMAGE_SHIFT_ASM(acc)                                                            \
+    "asr %[" acc "], %[" acc "], %[t0]\n\t"                                                       \
+    "ssat %[" acc "], #8, %[" acc "]\n\t"                                                         \
+    MCU_DW3X3_ASM_CLAMP("%[" acc "]")
+
+/* All outputs of one channel, stride 1: two outputs per word of an image row, then the last
+ * one of an odd row. w: A0 B0 A1 B1 A2 B2; q: doubled bias, multiplier, c, right (a copy on
+ * the stack: the loops have no register for a pointer to it); row_bytes the image row in bytes.
+ * In assembly the rows too, 7 instructions from one row to the next (out_w >= 2). */
+MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
+                                   const int32_t *w, const int32_t *q, int32_t channels,
+                                   int32_t row_bytes, int32_t act_min, int32_t act_max)
+{
+    const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
+    const int32_t pairs = out_w >> 1;
+#if MCU_DW3X3_ASM
+    const int32_t *end = g + pairs;
+    const int32_t step = row_bytes - 4 * pairs; /* from a row's end to the next row */
+    int32_t rows = out_h, acc0, acc1, t0, t1, t2;
+#define MCU_DW3X3_IMAGE_ASM(tail)                                                                 \
+    __asm__ volatile(                                                                             \
+        "2:\n\t"                                                                                  \
+        "1:\n\t"                                                                                  \
+        "ldr %[acc0], %[bias]\n\t"                                                                \
+        "ldrd %[t0], %[t1], [%[g]], #4\n\t"                                                       \
+        MCU_DW3X3_IMAGE_ROW_ASM("a0", "b0", "acc0")                                               \
+        "ldrd %[t0], %[t1], [%[g], #%c[rb] - 4]\n\t"                                              \
+        MCU_DW3X3_IMAGE_ROW_ASM("a1", "b1", "acc1")                                                    \
+        "ldrd %[t0], %[t1], [%[g], #2 * %c[rb] - 4]\n\t"                                          \
+        MCU_DW3X3_IMAGE_ROW_ASM("a2", "b2", "acc1")                                                    \
+        "ldrd %[t0], %[t1], %[mc]\n\t"                                                            \
+        MCU_DW3X3_IMAGE_HIGH_ASM("acc0")                                                          \
+        MCU_DW3X3_IMAGE_HIGH_ASM("acc1")                                                          \
+        "ldr %[t0], %[right]\n\t"                                                                 \
+        MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")                                                         \
+        MCU_DW3X3_IMAGE_SHIFT_ASM("acc1")                                                         \
+        "strb %[acc1], [%[out], %[ch]]\n\t"                                                       \
+        ".if 2 * %c[ch] <= 255\n\t"                                                               \
+        "strb %[acc0], [%[out]], #2 * %c[ch]\n\t"                                                 \
+        ".else\n\t"                                                                               \
+        "strb %[acc0], [%[out]]\n\t"                                                              \
+        "addw %[out], %[out], #2 * %c[ch]\n\t"                                                    \
+        ".endif\n\t"                                                                              \
+        "cmp %[g], %[end]\n\t"                                                                    \
+        "bne 1b\n\t"                                                                              \
+        tail                                                                                      \
+        "ldr %[t0], %[step]\n\t"                                                                  \
+        "add %[g], %[g], %[t0]\n\t"                                                               \
+        "add %[end], %[end], #%c[rb]\n\t"                                                         \
+        "ldr %[t0], %[rows]\n\t"                                                                  \
+        "subs %[t0], %[t0], #1\n\t"                                                               \
+        "str %[t0], %[rows]\n\t"                                                                  \
+        "bne 2b\n\t"                                                                              \
+        : [g] "+&r"(g), [out] "+&r"(out), [end] "+&r"(end), [acc0] "=&r"(acc0),                  \
+          [acc1] "=&r"(acc1), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [rows] "+m"(rows)   \
+        : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2),     \
+          [bias] "m"(q[0]), [mc] "m"(q[1]), "m"(q[2]), [right] "m"(q[3]), [step] "m"(step),       \
+          [ch] "i"(channels), [rb] "i"(row_bytes), [act_min] "i"(act_min),                        \
+          [act_max] "i"(act_max)                                                                  \
+        : "cc", "memory")
+    if (out_w & 1) {
+        /* the last output of a row, the first of a pair: x0 w0 + x1 w1 + x2 w2 */
+        MCU_DW3X3_IMAGE_ASM("ldr %[acc0], %[bias]\n\t"
+                            "ldrd %[t0], %[t1], [%[g]]\n\t"
+                            "smlad %[acc0], %[t0], %[a0], %[acc0]\n\t"
+                            "smlabt %[acc0], %[t1], %[b0], %[acc0]\n\t"
+                            "ldrd %[t0], %[t1], [%[g], #%c[rb]]\n\t"
+                            "smlad %[acc0], %[t0], %[a1], %[acc0]\n\t"
+                            "smlabt %[acc0], %[t1], %[b1], %[acc0]\n\t"
+                            "ldrd %[t0], %[t1], [%[g], #2 * %c[rb]]\n\t"
+                            "smlad %[acc0], %[t0], %[a2], %[acc0]\n\t"
+                            "smlabt %[acc0], %[t1], %[b2], %[acc0]\n\t"
+                            "ldrd %[t0], %[t1], %[mc]\n\t"
+                            MCU_DW3X3_IMAGE_HIGH_ASM("acc0")
+                            "ldr %[t0], %[right]\n\t"
+                            MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")
+                            ".if %c[ch] <= 255\n\t"
+                            "strb %[acc0], [%[out]], #%c[ch]\n\t"
+                            ".else\n\t"
+                            "strb %[acc0], [%[out]]\n\t"
+                            "addw %[out], %[out], #%c[ch]\n\t"
+                            ".endif\n\t");
+    } else {
+        MCU_DW3X3_IMAGE_ASM("");
+    }
+#undef MCU_DW3X3_IMAGE_ASM
+#else
+    const int32_t r1 = row_bytes / 4;
+    for (int32_t oy = 0; oy < out_h; ++oy, g += r1) {
+        for (int32_t j = 0; j < out_w; j += 2, out += 2 * channels) {
+            int32_t acc0 = q[0], acc1 = q[0];
+            for (int32_t k = 0; k < 3; ++k) {
+                const int32_t x01 = mcu_dw3x3_load(g + k * r1 + j / 2);
+                const int32_t x23 = mcu_dw3x3_load(g + k * r1 + j / 2 + 1);
+                acc1 = mcu_smlatb(x01, w[2 * k], acc1);
+                acc0 = mcu_smlad(x01, w[2 * k], acc0);
+                acc0 = mcu_smlabt(x23, w[2 * k + 1], acc0);
+                acc1 = mcu_smlad(x23, w[2 * k + 1], acc1);
+            }
+            out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
+            if (j + 1 < out_w) {
+                out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
+            } else {
+                out -= channels; /* an odd row's last output: the next row starts here */
+            }
+        }
+    }
+    (void)a0, (void)b0, (void)a1, (void)b1, (void)a2, (void)b2, (void)pairs;
+#endif
+}
+
+/* A layer's image function: its channel count, image row length (int16, even) and activation
+ * bounds as constants; out_w and out_h stay run-time arguments. */
+#define MCU_DWCONV2D_3X3_IMAGE_LAYER(name, CHANNELS, ROW_LEN, ACT_MIN, ACT_MAX)                    \
+    MCU_NOINLINE void name(const int16_t *image, int8_t *out, int32_t out_w, int32_t out_h,      \
+                           const int32_t *stream)                                                 \
+    {                                                                                             \
+        const int32_t q[4] = {stream[6], stream[7], stream[8], stream[9]};                        \
+        mcu_dw3x3_image_s1((const int32_t *)(const void *)image, out, out_w, out_h, stream, q,    \
+                           (CHANNELS), 2 * (ROW_LEN), (ACT_MIN), (ACT_MAX));                      \
+    }
+
+/* Input row of four channels (src: channel c0 of the row's first pixel that reaches the
+ * windows) into the four images, lane_size int16 apart: columns [first, last) of image row
+ * `row`. A pixel pair on an even column is one word per image: PKHBT / PKHTB pair the two
+ * pixels' words as bytes, SXTB16 gives each channel's int16 pair. */
+MCU_INLINE void mcu_dw3x3_image_expand4(int16_t *row, int32_t lane_size, const int8_t *src,
+                                        int32_t channels, int32_t first, int32_t last)
+{
+    int32_t x = first;
+    if (x & 1) {
+        for (int32_t l = 0; l < 4; ++l) {
+            mcu_store_s16(row + l * lane_size + x, src[l]);
+        }
+        src += channels, ++x;
+    }
+    int32_t *d = (int32_t *)(void *)(row + x);
+    const int32_t lane_words = lane_size / 2;
+    for (; x + 2 <= last; x += 2, src += 2 * channels, ++d) {
+        const int32_t b = mcu_load_s8x4(src + channels), a = mcu_load_s8x4(src);
+        const int32_t lo = mcu_pkhbt(a, b), hi = mcu_pkhtb(b, a);
+        mcu_store_s16x2((int16_t *)(void *)d, mcu_sxtb16(lo));
+        mcu_store_s16x2((int16_t *)(void *)(d + lane_words), mcu_sxtb16_ror8(lo));
+        mcu_store_s16x2((int16_t *)(void *)(d + 2 * lane_words), mcu_sxtb16(hi));
+        mcu_store_s16x2((int16_t *)(void *)(d + 3 * lane_words), mcu_sxtb16_ror8(hi));
+    }
+    if (x < last) {
+        for (int32_t l = 0; l < 4; ++l) {
+            mcu_store_s16(row + l * lane_size + x, src[l]);
+        }
+    }
+}
+
+MCU_KERNEL void mcu_dwconv2d_3x3_image_s8(
+    mcu_dw3x3_image_fn image_fn, const int8_t *input, int8_t *output, const int32_t *stream,
+    int16_t *scratch, int32_t batches, int32_t in_h, int32_t in_w, int32_t channels,
+    int32_t out_h, int32_t out_w, int32_t pad_top, int32_t pad_left, int32_t pad_value,
+    int32_t row_len)
+{
+    const int32_t rows = out_h + 2;
+    const int32_t lane_size = rows * row_len;
+    /* columns and rows holding input pixels; the others keep the zero point */
+    const int32_t first = pad_left < row_len ? pad_left : row_len;
+    const int32_t last = pad_left + in_w < row_len ? pad_left + in_w : row_len;
+    const int32_t y_end = rows - pad_top < in_h ? rows - pad_top : in_h;
+    const int32_t pad2 = mcu_dup_s16(pad_value);
+    for (int32_t i = 0; i < 2 * lane_size; ++i) {
+        mcu_store_s16x2(scratch + 2 * i, pad2);
+    }
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + b * in_h * in_w * channels;
+        int8_t *out = output + b * out_h * out_w * channels;
+        for (int32_t c0 = 0; c0 < channels; c0 += 4) {
+            if (last > first) {
+                for (int32_t y = 0; y < y_end; ++y) {
+                    mcu_dw3x3_image_expand4(scratch + (y + pad_top) * row_len, lane_size,
+                                            image + (y * in_w + first - pad_left) * channels + c0,
+                                            channels, first, last);
+                }
+            }
+            for (int32_t l = 0; l < 4; ++l) {
+                image_fn(scratch + l * lane_size, out + c0 + l, out_w, out_h,
+                         stream + 10 * (c0 + l));
+            }
+        }
+    }
+}
+
+#endif /* MCU_DWCONV2D_3X3_IMAGE_S8_H */
