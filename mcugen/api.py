@@ -33,9 +33,10 @@ CODE_BYTES_PER_LAYER = 64
 # a layer's own specialized kernel function, by the macro that defines it (measured on the
 # shared models' M7 builds: the assembly GEMM up to 16 groups unrolled, the 1x1 block around
 # it, ...); others ~450
-CODE_BYTES_PER_DEFINITION = {"MCU_GEMM_W16_LAYER": 650, "MCU_GEMM_W16_ONE": 400,
-                             "MCU_FC_W16_LAYER": 450,
-                             "MCU_CONV2D_1X1_W16_LAYER": 150, "MCU_DWCONV2D_3X3_LAYER": 600,
+CODE_BYTES_PER_DEFINITION = {"MCU_GEMM_W16_LAYER": 650, "MCU_GEMM_W16_ONE": 450,
+                             "MCU_CONV2D_1X1_W16_PAIRS_LAYER": 700, "MCU_FC_W16_LAYER": 450,
+                             "MCU_CONV2D_1X1_W16_LAYER": 100, "MCU_DWCONV2D_3X3_LAYER": 600,
+                             "MCU_DWCONV2D_3X3_IMAGE_LAYER": 450,
                              "MCU_ADD_TABLE_LAYER": 150}
 CODE_BYTES_BASE = 256
 _PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

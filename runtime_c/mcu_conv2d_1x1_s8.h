@@ -50,9 +50,52 @@
 
 /* The full groups of 4 of both pixels, sign-extended once per pixel pair (the GEMM reuses
  * them for every channel pair): (x0,x2) (x1,x3) of pixel a, then of pixel b, per group. */
+/* Two groups of both pixels (x0, x1: registers walking them, cols the lane): 4 LDR (unaligned
+ * allowed), 8 SXTB16, one STM of the eight words into r4-r6, r8-r12 (r7 left alone: the
+ * frame pointer of unoptimized builds). */
+#define MCU_PW_EXTEND2_ASM(x0, x1, cols)                                               \
+    "ldr r4, [" x0 "], #8\n\t"                                                         \
+    "ldr r9, [" x0 ", #-4]\n\t"                                                        \
+    "ldr r6, [" x1 "], #8\n\t"                                                         \
+    "ldr r11, [" x1 ", #-4]\n\t"                                                       \
+    "sxtb16 r5, r4, ror #8\n\t"                                                        \
+    "sxtb16 r4, r4\n\t"                                                                \
+    "sxtb16 r8, r6, ror #8\n\t"                                                        \
+    "sxtb16 r6, r6\n\t"                                                                \
+    "sxtb16 r10, r9, ror #8\n\t"                                                       \
+    "sxtb16 r9, r9\n\t"                                                                \
+    "sxtb16 r12, r11, ror #8\n\t"                                                      \
+    "sxtb16 r11, r11\n\t"                                                              \
+    "stmia " cols "!, {r4, r5, r6, r8, r9, r10, r11, r12}\n\t"
+/* One group of both pixels, the same way. */
+#define MCU_PW_EXTEND1_ASM(x0, x1, cols)                                               \
+    "ldr r4, [" x0 "], #4\n\t"                                                         \
+    "ldr r6, [" x1 "], #4\n\t"                                                         \
+    "sxtb16 r5, r4, ror #8\n\t"                                                        \
+    "sxtb16 r4, r4\n\t"                                                                \
+    "sxtb16 r8, r6, ror #8\n\t"                                                        \
+    "sxtb16 r6, r6\n\t"                                                                \
+    "stmia " cols "!, {r4, r5, r6, r8}\n\t"
+
 MCU_INLINE void mcu_pw_extend_2px(mcu_word *cols, const int8_t *x0, const int8_t *x1, int32_t K)
 {
-    for (int32_t g = 0; g < (K >> 2); ++g) {
+    int32_t g = 0;
+#if MCU_ASM
+    /* two groups per pass, 15 instructions, not 26 */
+    if (K >= 8) {
+        const int8_t *const end = x0 + (K & ~7);
+        __asm__ volatile(
+            "1:\n\t"
+            MCU_PW_EXTEND2_ASM("%[x0]", "%[x1]", "%[cols]")
+            "cmp %[x0], %[end]\n\t"
+            "bne 1b\n\t"
+            : [x0] "+&r"(x0), [x1] "+&r"(x1), [cols] "+&r"(cols)
+            : [end] "r"(end)
+            : "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
+        K &= 7;
+    }
+#endif
+    for (; g < (K >> 2); ++g) {
         const int32_t xa = mcu_load_s8x4(x0 + 4 * g), xb = mcu_load_s8x4(x1 + 4 * g);
         cols[4 * g] = mcu_sxtb16(xa);
         cols[4 * g + 1] = mcu_sxtb16_ror8(xa);
@@ -149,6 +192,109 @@ typedef void (*mcu_conv2d_1x1_block_fn)(const int8_t *x0, const int8_t *x1, int8
         mcu_pw_extend_2px(cols, x0, x1, (K));                                               \
         (out1 == out0 ? one : gemm)(cols, out0, (int32_t)(out1 - out0), (const int32_t *)filter); \
     }
+
+/* All pixel pairs of a stride-1 layer with int16 weights, as a function of the layer's own
+ * (made by MCU_CONV2D_1X1_W16_PAIRS_LAYER): per pair the extension, then the GEMM of every
+ * channel pair. */
+typedef void (*mcu_conv2d_1x1_pairs_fn)(const int8_t *x, int8_t *out, int32_t pairs,
+                                        const int32_t *stream, mcu_word *cols);
+
+#if MCU_ASM
+/*
+ * In assembly on DSP cores: the pair loop around MCU_GEMM_W16_LAYER's channel loop, in its
+ * frame, so a pair costs about 15 instructions besides the extension and the GEMM instead of
+ * some 50 through a block function and the GEMM's entry. Frame: [sp] cols, [sp+4] out0,
+ * [sp+8] delta (OUT_C), [sp+12] stream end, [sp+16] cols end (MCU_GEMM_W16_FUNCTION's),
+ * [sp+20] the next pair's input, [sp+24] stream, [sp+28] pairs left.
+ */
+#define MCU_CONV2D_1X1_W16_PAIRS_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)         \
+    __attribute__((naked, noinline, used)) static void name(                               \
+        __attribute__((unused)) const int8_t *x, __attribute__((unused)) int8_t *out,      \
+        __attribute__((unused)) int32_t pairs, __attribute__((unused)) const int32_t *stream, \
+        __attribute__((unused)) mcu_word *cols)                                            \
+    {                                                                                    \
+        __asm__ volatile(                                                                \
+            MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                             \
+            "push {r4-r11, lr}\n\t"                                                      \
+            "sub sp, sp, #32\n\t"                                                        \
+            ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
+            ".set MCU_COLS_BYTES, 4 * " MCU_ASM_STR(K) "\n\t"                            \
+            "ldr r4, [sp, #68]\n\t"                                                      \
+            "mov r5, r1\n\t"                                                             \
+            "movw r6, #" MCU_ASM_STR(OUT_C) "\n\t"                                        \
+            "movw r7, #(MCU_STREAM_BYTES & 0xffff)\n\t"                                  \
+            "movt r7, #(MCU_STREAM_BYTES >> 16)\n\t"                                     \
+            "add r7, r7, r3\n\t"                                                         \
+            "movw r8, #(MCU_COLS_BYTES & 0xffff)\n\t"                                    \
+            "movt r8, #(MCU_COLS_BYTES >> 16)\n\t"                                       \
+            "add r8, r8, r4\n\t"                                                         \
+            "stm sp, {r4-r8}\n\t"                                                        \
+            "str r0, [sp, #20]\n\t"                                                      \
+            "str r3, [sp, #24]\n\t"                                                      \
+            "str r2, [sp, #28]\n\t"                                                      \
+            "3:\n\t"                                                                     \
+            "ldr r0, [sp, #20]\n\t"                                                      \
+            "ldr r2, [sp]\n\t"                                                           \
+            "movw r1, #" MCU_ASM_STR(K) "\n\t"                                            \
+            "add r1, r1, r0\n\t"                                                         \
+            ".if " MCU_ASM_STR(K) " >= 8\n\t"                                             \
+            "movw r3, #(" MCU_ASM_STR(K) " & ~7)\n\t"                                     \
+            "add r3, r3, r0\n\t"                                                         \
+            "4:\n\t"                                                                     \
+            MCU_PW_EXTEND2_ASM("r0", "r1", "r2")                                         \
+            "cmp r0, r3\n\t"                                                             \
+            "bne 4b\n\t"                                                                 \
+            ".endif\n\t"                                                                 \
+            ".if " MCU_ASM_STR(K) " & 4\n\t"                                              \
+            MCU_PW_EXTEND1_ASM("r0", "r1", "r2")                                         \
+            ".endif\n\t"                                                                 \
+            "str r1, [sp, #20]\n\t"                                                      \
+            "ldr r0, [sp]\n\t"                                                           \
+            "ldr r1, [sp, #24]\n\t"                                                      \
+            "1:\n\t"                                                                     \
+            "ldmia r1!, {r2-r5}\n\t"                                                     \
+            MCU_ASM_GROUPS(PRE, LOOP, MCU_GEMM_W16_GROUP_ASM, "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t") \
+            "ldmia r1!, {r6-r11}\n\t"                                                    \
+            MCU_GEMM_W16_PAIR_FINISH                                                     \
+            "str r6, [sp, #4]\n\t"                                                       \
+            "cmp r1, r8\n\t"                                                             \
+            "bne 1b\n\t"                                                                 \
+            "add r6, r6, r7\n\t"                                                         \
+            "str r6, [sp, #4]\n\t"                                                       \
+            "ldr r2, [sp, #28]\n\t"                                                      \
+            "subs r2, r2, #1\n\t"                                                        \
+            "str r2, [sp, #28]\n\t"                                                      \
+            "bne 3b\n\t"                                                                 \
+            "add sp, sp, #32\n\t"                                                        \
+            "pop {r4-r11, pc}\n\t");                                                     \
+    }
+#else
+#define MCU_CONV2D_1X1_W16_PAIRS_LAYER(name, K, OUT_C, ACT_MIN, ACT_MAX, PRE, LOOP)         \
+    MCU_NOINLINE void name(const int8_t *x, int8_t *out, int32_t pairs, const int32_t *stream, \
+                           mcu_word *cols)                                                 \
+    {                                                                                    \
+        for (; pairs > 0; --pairs, x += 2 * (K), out += 2 * (OUT_C)) {                   \
+            mcu_pw_extend_2px(cols, x, x + (K), (K));                                    \
+            mcu_gemm_2x2_w16_body(cols, out, (OUT_C), stream, (K), (OUT_C), (ACT_MIN), (ACT_MAX)); \
+        }                                                                                \
+    }
+#endif
+
+/* The stride-1 layer with int16 weights: `pairs` on the pixel pairs, then `block` (made by
+ * MCU_CONV2D_1X1_W16_LAYER; 0 for an even pixel count) on a lone last pixel. */
+MCU_KERNEL void mcu_conv2d_1x1_w16_s8(mcu_conv2d_1x1_pairs_fn pairs, mcu_conv2d_1x1_block_fn block,
+                                      const int8_t *input, int8_t *output, const void *stream,
+                                      mcu_word *cols, int32_t pixels, int32_t in_c, int32_t out_c)
+{
+    if (pixels >= 2) {
+        pairs(input, output, pixels >> 1, (const int32_t *)stream, cols);
+    }
+    if (pixels & 1) {
+        const int8_t *const x = input + (pixels - 1) * in_c;
+        int8_t *const out = output + (pixels - 1) * out_c;
+        block(x, x, out, out, stream, 0, 0, cols);
+    }
+}
 
 /* The layer: `block` (made by MCU_CONV2D_1X1_LAYER with this layer's in_c and out_c) on every
  * pair of pixels, then on the last pixel alone if the count is odd. */

@@ -1,6 +1,6 @@
 /*
  * mcu_dwconv2d_3x3_image_s8: int8 depthwise 3x3 convolution, depth multiplier 1, stride 1,
- * dilation 1, any padding, channels % 4 == 0, out_w >= 2, for images small enough that
+ * dilation 1, any padding, channels % 4 == 0, for images small enough that
  * four channels' whole padded images fit in scratch as int16 (vww's and person's 12x12 and
  * smaller layers). Per group of four channels the input is expanded once into four int16
  * images, row after row (the padding holds the input zero point, written once per call); then
@@ -56,10 +56,39 @@ typedef void (*mcu_dw3x3_image_fn)(const int16_t *image, int8_t *out, int32_t ou
     "ssat %[" acc "], #8, %[" acc "]\n\t"                                                         \
     MCU_DW3X3_ASM_CLAMP("%[" acc "]")
 
+/* All outputs of one channel, stride 1, in C: the reference, and what runs where the assembly
+ * does not (other cores and compilers, rows of one output). */
+MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
+                                     const int32_t *w, const int32_t *q, int32_t channels,
+                                     int32_t row_bytes, int32_t act_min, int32_t act_max)
+{
+    const int32_t r1 = row_bytes / 4;
+    for (int32_t oy = 0; oy < out_h; ++oy, g += r1) {
+        for (int32_t j = 0; j < out_w; j += 2, out += 2 * channels) {
+            int32_t acc0 = q[0], acc1 = q[0];
+            for (int32_t k = 0; k < 3; ++k) {
+                const int32_t x01 = mcu_dw3x3_load(g + k * r1 + j / 2);
+                const int32_t x23 = mcu_dw3x3_load(g + k * r1 + j / 2 + 1);
+                acc1 = mcu_smlatb(x01, w[2 * k], acc1);
+                acc0 = mcu_smlad(x01, w[2 * k], acc0);
+                acc0 = mcu_smlabt(x23, w[2 * k + 1], acc0);
+                acc1 = mcu_smlad(x23, w[2 * k + 1], acc1);
+            }
+            out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
+            if (j + 1 < out_w) {
+                out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
+            } else {
+                out -= channels; /* an odd row's last output: the next row starts here */
+            }
+        }
+    }
+}
+
 /* All outputs of one channel, stride 1: two outputs per word of an image row, then the last
  * one of an odd row. w: A0 B0 A1 B1 A2 B2; q: doubled bias, multiplier, c, right (a copy on
  * the stack: the loops have no register for a pointer to it); row_bytes the image row in bytes.
- * In assembly the rows too, 7 instructions from one row to the next (out_w >= 2). */
+ * In assembly the rows too, 7 instructions from one row to the next (out_w >= 2; patch stages
+ * can give a layer rows of one output, which take the C loops). */
 MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
                                    const int32_t *w, const int32_t *q, int32_t channels,
                                    int32_t row_bytes, int32_t act_min, int32_t act_max)
@@ -67,6 +96,10 @@ MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w,
     const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
     const int32_t pairs = out_w >> 1;
 #if MCU_DW3X3_ASM
+    if (pairs == 0) {
+        mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
+        return;
+    }
     const int32_t *end = g + pairs;
     const int32_t step = row_bytes - 4 * pairs; /* from a row's end to the next row */
     int32_t rows = out_h, acc0, acc1, t0, t1, t2;
@@ -138,27 +171,8 @@ MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w,
     }
 #undef MCU_DW3X3_IMAGE_ASM
 #else
-    const int32_t r1 = row_bytes / 4;
-    for (int32_t oy = 0; oy < out_h; ++oy, g += r1) {
-        for (int32_t j = 0; j < out_w; j += 2, out += 2 * channels) {
-            int32_t acc0 = q[0], acc1 = q[0];
-            for (int32_t k = 0; k < 3; ++k) {
-                const int32_t x01 = mcu_dw3x3_load(g + k * r1 + j / 2);
-                const int32_t x23 = mcu_dw3x3_load(g + k * r1 + j / 2 + 1);
-                acc1 = mcu_smlatb(x01, w[2 * k], acc1);
-                acc0 = mcu_smlad(x01, w[2 * k], acc0);
-                acc0 = mcu_smlabt(x23, w[2 * k + 1], acc0);
-                acc1 = mcu_smlad(x23, w[2 * k + 1], acc1);
-            }
-            out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
-            if (j + 1 < out_w) {
-                out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
-            } else {
-                out -= channels; /* an odd row's last output: the next row starts here */
-            }
-        }
-    }
     (void)a0, (void)b0, (void)a1, (void)b1, (void)a2, (void)b2, (void)pairs;
+    mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
 #endif
 }
 

@@ -227,7 +227,7 @@ def _render_stage(plan: Plan, stage, emit, headers: set) -> str:
                 lowered = replace(lowered, args={**lowered.args, "transposed": 0})
             scratch = f"arena + {stage.scratch[layer.op][0]}" if layer.op in stage.scratch else "0"
             text.append(emit(layer.op, lowered, inputs, [local[layer.output]], scratch,
-                             args=patch.local_args[layer.op], note=f", patch {n}"))
+                             args={**patch.local_args[layer.op], "in_stage": 1}, note=f", patch {n}"))
         text.append(f"    mcu_window_paste_s8(arena + {plan.offsets[t_out]}, {last.out_w}, {last.out_c}, "
                     f"{tile.y0}, {tile.x0}, {tile.h}, {tile.w}, {local[t_out]});")
     return "\n".join(text)

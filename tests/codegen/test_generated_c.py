@@ -95,10 +95,9 @@ def test_layers_with_the_same_functions_share_them():
     compiled = assert_bit_exact(b.build(), count=6, seed=1, kernels="simd")
     source = compiled.files[f"{compiled.prefix}.c"]
     p = compiled.prefix
-    assert source.count("MCU_GEMM_W16_LAYER(") == 2  # layers 0 and 2
-    assert f"#define {p}_layer1_gemm {p}_layer0_gemm" in source
-    assert f"#define {p}_layer1_block {p}_layer0_block" in source
-    assert f"{p}_layer2_gemm {p}_layer0_gemm" not in source
+    assert source.count("MCU_CONV2D_1X1_W16_PAIRS_LAYER(") == 2  # layers 0 and 2
+    assert f"#define {p}_layer1_pairs {p}_layer0_pairs" in source
+    assert f"{p}_layer2_pairs {p}_layer0_pairs" not in source
     rng = np.random.default_rng(78)
     b = ModelBuilder()
     x = input_act(b, rng, (1, 32))

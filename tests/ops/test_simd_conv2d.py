@@ -58,10 +58,13 @@ def test_simd_conv2d_bit_exact(case, wide):
     # GEMM stream of MCU_GEMM_W16_LAYER with K rounded up to 4
     K = kernel[0] * kernel[1] * in_shape[3]
     widened = wide and out_c % 2 == 0 and (K % 4 == 0 or not pointwise)
-    driver = (("mcu_conv2d_1x1_s8(" if stride == (1, 1) else "mcu_conv2d_1x1_strided_s8(") if pointwise else
+    driver = (("mcu_conv2d_1x1_strided_s8(" if stride != (1, 1) else
+               "mcu_conv2d_1x1_w16_s8(" if widened else "mcu_conv2d_1x1_s8(") if pointwise else
               "mcu_conv2d_im2col_w16_s8(" if widened else "mcu_conv2d_im2col_s8(")
     assert driver in source
-    if widened:
+    if widened and pointwise and stride == (1, 1):  # the GEMM inside the pixel-pair loop
+        layer = f"MCU_CONV2D_1X1_W16_PAIRS_LAYER({compiled.prefix}_layer0_pairs, {K}, {out_c}, "
+    elif widened:
         layer = f"MCU_GEMM_W16_LAYER({compiled.prefix}_layer0_gemm, {(K + 3) // 4 * 4}, {out_c}, "
     elif pointwise:
         layer = f"MCU_CONV2D_1X1_LAYER({compiled.prefix}_layer0_block, {in_shape[3]}, {out_c},"
@@ -82,8 +85,8 @@ def test_portable_kernels_can_be_forced():
 def test_auto_kernels_follow_the_board_dsp_flag():
     rng = np.random.default_rng(8)
     model = conv2d_model(rng, (1, 5, 5, 4), 4, kernel=(1, 1))
-    for board, expected in (("rp2040", "mcu_conv2d_s8("), ("stm32f746", "mcu_conv2d_1x1_s8("),
-                            (None, "mcu_conv2d_1x1_s8(")):
+    for board, expected in (("rp2040", "mcu_conv2d_s8("), ("stm32f746", "mcu_conv2d_1x1_w16_s8("),
+                            (None, "mcu_conv2d_1x1_w16_s8(")):
         compiled = mcugen.compile(model, board=board)
         assert expected in compiled.files[f"{compiled.prefix}.c"], board
 
@@ -101,4 +104,4 @@ def test_layers_the_short_requantization_cannot_prove_keep_the_portable_kernel()
     model = conv2d_model(rng, (1, 5, 5, 8), 4, kernel=(1, 1), output_scale=1e-4)
     compiled = assert_bit_exact(model, count=4, seed=2, kernels="simd")
     source = compiled.files[f"{compiled.prefix}.c"]
-    assert "mcu_conv2d_s8(" in source and "mcu_conv2d_1x1_s8(" not in source
+    assert "mcu_conv2d_s8(" in source and "mcu_conv2d_1x1_" not in source

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import mcugen
-from mcugen.ops import conv2d
+from mcugen.ops import conv2d, dwconv2d_3x3
 from mcugen.ops.dwconv2d_3x3 import image_accepts, image_scratch_bytes
 from mcugen.planner import arena
 from tests.helpers import assert_bit_exact
@@ -97,6 +97,20 @@ def test_in_place_bit_exact(case, monkeypatch):
     output = compiled.plan.offsets[op.outputs[0]]
     assert f"{CALL}{compiled.prefix}_layer{op.index}_image, arena + {output}, arena + {output}," in text
     assert compiled.plan.scratch[op.index][1] == image_scratch_bytes(op.params["inplace_lowered"].args)
+
+
+def one_wide_rows(monkeypatch):
+    """Let the kernel take a layer with one output a row, as patch stages can hand it one (the
+    compiler would not choose it): the assembly then runs the C loops."""
+    real = dwconv2d_3x3.image_accepts
+    monkeypatch.setattr(dwconv2d_3x3, "image_accepts", lambda args: real({**args, "out_w": 2}))
+    return _seeded(lambda rng: depthwise_keeping_input(
+        rng, (1, 5, 1, 8), kernel=(3, 3), padding="SAME", activation="RELU", per_channel=True), 99)
+
+
+def test_rows_of_one_output(monkeypatch):
+    compiled = assert_bit_exact(one_wide_rows(monkeypatch), count=8, seed=3, kernels="simd")
+    assert CALL in compiled.files[f"{compiled.prefix}.c"]
 
 
 def test_layer_image_function_emitted_with_its_constants():

@@ -90,3 +90,8 @@ def test_image_kernel_in_place(case, tmp_path, monkeypatch):
         rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
         list(image.CASES).index(case), memory="all")
     _check(model, M7, tmp_path, image.CALL, memory="all")
+
+
+def test_image_kernel_rows_of_one_output(tmp_path, monkeypatch):
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
+    _check(image.one_wide_rows(monkeypatch), M7, tmp_path, image.CALL)
