@@ -120,10 +120,12 @@ MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w,
         "ldr %[t0], %[right]\n\t"                                                                 \
         MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")                                                         \
         MCU_DW3X3_IMAGE_SHIFT_ASM("acc1")                                                         \
-        "strb %[acc1], [%[out], %[ch]]\n\t"                                                       \
-        ".if 2 * %c[ch] <= 255\n\t"                                                               \
-        "strb %[acc0], [%[out]], #2 * %c[ch]\n\t"                                                 \
+        /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */    \
+        ".if %c[ch] <= 255\n\t"                                                                   \
+        "strb %[acc0], [%[out]], #%c[ch]\n\t"                                                     \
+        "strb %[acc1], [%[out]], #%c[ch]\n\t"                                                     \
         ".else\n\t"                                                                               \
+        "strb %[acc1], [%[out], %[ch]]\n\t"                                                       \
         "strb %[acc0], [%[out]]\n\t"                                                              \
         "addw %[out], %[out], #2 * %c[ch]\n\t"                                                    \
         ".endif\n\t"                                                                              \
