@@ -148,11 +148,13 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         lowered = op.params["lowered"]
         template_name = kernel = None
         args = None
-        if index not in plan.inplace and lowered.roomy_args:
+        if index not in plan.inplace and index in plan.image:
+            lowered = lowered.roomy_lowered  # arena._widen_kernels gave it room
+        elif index not in plan.inplace and lowered.roomy_args:
             args = lowered.roomy_args  # arena._scratch gave it room
         elif index in plan.inplace and "inplace_lowered" in op.params:
             lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
-            if index in plan.image_inplace:  # arena._widen_inplace gave it room
+            if index in plan.image:  # arena._widen_inplace gave it room
                 lowered = lowered.roomy_lowered
             elif index in plan.wide_inplace:
                 args = lowered.roomy_args

@@ -12,8 +12,7 @@ from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optio
                                require_const, require_int8_activation, require_quant, tensor_in,
                                unrolled_groups, wrap_int32)
 from mcugen.ops.fast_requant import fast_requant_table
-from mcugen.ops.dwconv2d_3x3 import (image_scratch_bytes, lower_3x3, lower_image, runs_in_place,
-                                     transposes)
+from mcugen.ops.dwconv2d_3x3 import lower_3x3, lower_image, runs_in_place, transposes
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -147,12 +146,11 @@ def prefers_plane(args: dict) -> bool:
 
 
 def prefers_image(args: dict) -> bool:
-    """Whether an out-of-place depthwise layer takes the image kernel (if it accepts it): from
-    4 outputs a row, where its scratch is at most half the input (so it rarely holds the peak).
-    Measured on M7, SAME, image / ring / 4-channel kernel: 6x6x128 99.7K / 159.6K / 129.7K,
-    12x12x64 181K / 239K / 267K; 3x3x256 61.5K / 128K / 60.6K (bench/kernels.md)."""
-    return (args["out_w"] >= 4
-            and 2 * image_scratch_bytes(args) <= args["in_h"] * args["in_w"] * args["in_c"])
+    """Whether an out-of-place depthwise layer is offered the image kernel (if it accepts it,
+    and where the arena has room for its scratch): from 4 outputs a row. Measured on M7, SAME,
+    image / ring / 4-channel kernel: 6x6x128 99.7K / 159.6K / 129.7K, 12x12x64 181K / 239K /
+    267K, 48x48x8 359K / 371K / 588K; 3x3x256 61.5K / 128K / 60.6K (bench/kernels.md)."""
+    return args["out_w"] >= 4
 
 
 def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
@@ -273,20 +271,20 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
         if requant is None:
             return None
+        # four channels' whole images at a time where the arena has room for them
+        # (arena._widen_kernels), else the kernel below
         image = lower_image(portable, requant) if prefers_image(args) else None
-        if image is not None:
-            return image  # four channels' whole images at a time
         if prefers_plane(args):
             plane = lower_3x3(portable, requant)  # 3x3: one channel at a time
             if plane is not None:
-                return plane
+                return replace(plane, roomy_lowered=image)
         new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
         if (wide_weights and args["filter_h"] == args["filter_w"] == 3
                 and args["dilation_h"] == 1 and args["dilation_w"] == 1 and args["out_c"] >= 4):
             new_consts += (ConstArray("wide", "int32_t",
                                       dw_ch4_stream(filt, consts["bias"].values, requant)),)
         return replace(portable, consts=new_consts, kernel="mcu_dwconv2d_ch4_s8.h",
-                       function="mcu_dwconv2d_ch4_s8")
+                       function="mcu_dwconv2d_ch4_s8", roomy_lowered=image)
     patch = args["filter_h"] * args["filter_w"] * args["in_c"]
     requant = _requant_table(portable, filt.reshape(args["out_c"], patch))
     if requant is None:

@@ -37,8 +37,8 @@ class Lowered:
     # args when rendered) and scratch; {} and 0 for kernels without one
     roomy_args: dict = field(default_factory=dict)
     roomy_scratch_bytes: int = 0
-    # a faster kernel for the op where the planner has room for its scratch, before the
-    # roomy args are tried (in-place depthwise: the image kernel instead of the ring kernel)
+    # a faster kernel for the op where the planner has room for its scratch (its own
+    # scratch_bytes; in place tried before the roomy args): the depthwise image kernel
     roomy_lowered: Lowered | None = None
 
 

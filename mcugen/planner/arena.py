@@ -15,7 +15,7 @@ smallest arena wins.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
@@ -50,7 +50,7 @@ class Tricks:
     overlap: bool = True  # output over the consumed part of an input
     inplace_only: frozenset | None = None  # if set, in place only these ops
     wide_inplace: frozenset = frozenset()  # in-place kernels given their roomy variant
-    image_inplace: frozenset = frozenset()  # in-place kernels given their roomy kernel
+    image: frozenset = frozenset()  # ops given their roomy kernel (Lowered.roomy_lowered)
 
 
 NO_TRICKS = Tricks(inplace=False, overlap=False)
@@ -66,7 +66,7 @@ class Plan:
     scratch: dict = field(default_factory=dict)  # op index -> (offset, bytes)
     inplace: frozenset = frozenset()  # depthwise ops run in place
     wide_inplace: frozenset = frozenset()  # of those, the ones given their roomy variant
-    image_inplace: frozenset = frozenset()  # and the ones given their roomy kernel instead
+    image: frozenset = frozenset()  # ops run by their roomy kernel, in place or not
     overlaps: dict = field(default_factory=dict)  # op index -> inputs whose bytes its output overlaps
     order: tuple[int, ...] = ()  # all op indices (views included) in execution order
     peaks: dict = field(default_factory=dict)  # "layer by layer", "in place + overlap", ... -> bytes
@@ -291,19 +291,21 @@ def _pairs(graph: Graph, order: tuple[int, ...], buffers: list[Buffer], root: di
 
 
 def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset,
-             wide_inplace: frozenset = frozenset(), image_inplace: frozenset = frozenset()) -> dict:
+             wide_inplace: frozenset = frozenset(), image: frozenset = frozenset()) -> dict:
     sizes = {}
     for index in order:
         op = graph.ops[index]
         size = spec_for(op).scratch_bytes(graph, op)
         lowered = op.params.get("lowered")
         if index not in inplace:
-            if lowered is not None:  # out of place a kernel gets its roomy variant
+            if index in image:  # out of place, the roomy kernel
+                size = max(size, lowered.roomy_lowered.scratch_bytes)
+            elif lowered is not None:  # out of place a kernel gets its roomy variant
                 size = max(size, lowered.roomy_scratch_bytes)
         elif "inplace_lowered" in op.params:  # the SIMD kernel that runs it in place
             variant = op.params["inplace_lowered"]
             size = variant.scratch_bytes
-            if index in image_inplace:
+            if index in image:
                 size = max(size, variant.roomy_lowered.scratch_bytes)
             elif index in wide_inplace:
                 size = max(size, variant.roomy_scratch_bytes)
@@ -322,8 +324,8 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
     if tricks.inplace_only is not None:
         inplace &= tricks.inplace_only
     wide_inplace = tricks.wide_inplace & inplace
-    image_inplace = tricks.image_inplace & inplace
-    scratch_sizes = _scratch(graph, order, inplace, wide_inplace, image_inplace)
+    image = frozenset(i for i in tricks.image if i in order)
+    scratch_sizes = _scratch(graph, order, inplace, wide_inplace, image)
     buffers = _buffers(graph, order, scratch_sizes)
     root = _roots(graph)
     pairs, overlaps = _pairs(graph, order, buffers, root, inplace) if tricks.overlap else ({}, {})
@@ -337,7 +339,7 @@ def plan_order(graph: Graph, order: tuple[int, ...], tricks: Tricks = Tricks(),
     schedule = tuple(i for i in order if not spec_for(graph.ops[i]).view)
     return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
                 schedule=schedule, scratch=scratch, inplace=inplace, wide_inplace=wide_inplace,
-                image_inplace=image_inplace, overlaps=used, order=order)
+                image=image, overlaps=used, order=order)
 
 
 def _really_overlaps(placed, root, graph, index, tensors) -> list[int]:
@@ -416,7 +418,7 @@ def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
         if variant is None or variant.roomy_lowered is None:
             continue
         trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
-                                                     image_inplace=frozenset(image | {index})))
+                                                     image=frozenset(image | {index})))
         if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
             image.add(index)
             plan = trial
@@ -426,9 +428,33 @@ def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
             continue  # no faster variant to make room for
         trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
                                                      wide_inplace=frozenset(wide | {index}),
-                                                     image_inplace=frozenset(image)))
+                                                     image=frozenset(image)))
         if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
             wide.add(index)
+            plan = trial
+    return plan
+
+
+def _widen_kernels(graph: Graph, plan: Plan, tricks: Tricks) -> Plan:
+    """The plan with the roomy kernel (Lowered.roomy_lowered: the depthwise image kernel) for
+    each op run out of place whose kernel has one, where its scratch does not grow the arena
+    (tricks: those the plan was made with). Patch stages are planned without them, since
+    their peak is what they are for (vww with patches: 16,352 bytes; 17,568 with the image
+    kernel on every layer it suits)."""
+    image = set(plan.image)
+    for index in plan.schedule:
+        lowered = graph.ops[index].params.get("lowered")
+        if index in plan.inplace or lowered is None or lowered.roomy_lowered is None:
+            continue
+        trial = plan_order(graph, plan.order, replace(tricks, inplace_only=plan.inplace,
+                                                      wide_inplace=plan.wide_inplace,
+                                                      image=frozenset(image | {index})))
+        # (not where the output would overlap the input: that was proven for the other
+        # kernel's access order, access.PIXEL_ORDER, and the image kernel reads a whole
+        # channel group before writing)
+        if (trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes
+                and index not in trial.overlaps):
+            image.add(index)
             plan = trial
     return plan
 
@@ -451,24 +477,25 @@ def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: 
     orders = execution_orders(graph)
     plain = _best_order(graph, orders, NO_TRICKS)
     peaks = {"layer by layer": plain.arena_bytes}
-    best = plain
+    best, best_tricks = plain, NO_TRICKS  # the plan and the tricks it was made with
     tricks = NO_TRICKS if mode == "none" else Tricks()
     if mode != "none":
         tricked = _best_order(graph, orders, tricks)
         peaks["in place + overlap"] = tricked.arena_bytes
         if mode == "all":
-            best = tricked
+            best, best_tricks = tricked, tricks
         else:
             # Overlap costs nothing; in-place depthwise runs a slower kernel (one channel at a
             # time), so it is used only where it lowers the peak further.
             overlap = _best_order(graph, orders, Tricks(inplace=False))
             for candidate in (overlap, tricked):
                 if candidate.arena_bytes < best.arena_bytes:
-                    best = candidate
+                    best, best_tricks = candidate, Tricks()
             best = _fewest_inplace(graph, best)
             best = _widen_inplace(graph, best)
             if best is not plain:  # in place where it matters can beat in place everywhere
                 peaks["in place + overlap"] = min(peaks["in place + overlap"], best.arena_bytes)
+    best = _widen_kernels(graph, best, best_tricks)
     wanted = patches == "min" or (patches == "auto" and budget is not None and best.arena_bytes > budget)
     if wanted:
         macs = total_macs if total_macs is not None else sum(spec_for(op).macs(graph, op) for op in graph.ops)

@@ -13,7 +13,9 @@ import mcugen
 from mcugen.ops import conv2d, dwconv2d_3x3
 from mcugen.ops.dwconv2d_3x3 import image_accepts, image_scratch_bytes
 from mcugen.planner import arena
+from tests.builder import ModelBuilder
 from tests.helpers import assert_bit_exact
+from tests.ops.models import conv_layer, input_act
 from tests.ops.test_simd_depthwise_3x3 import depthwise_alone
 from tests.ops.test_simd_depthwise_conv2d import depthwise_keeping_input
 
@@ -40,8 +42,8 @@ INPLACE = ["same_6x6x16", "same_odd_7x9x8", "valid_6x7x12", "same_two_wide_5x2x4
 
 @pytest.fixture(autouse=True)
 def image_kernel_for_every_size(monkeypatch):
-    """Out of place the compiler gives the image kernel only layers whose scratch is at most
-    half their input (conv2d.prefers_image); these tests want it on every shape it accepts."""
+    """The compiler offers the image kernel to layers with 4 outputs a row and more
+    (conv2d.prefers_image); these tests want it on every shape it accepts."""
     monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
 
 
@@ -57,19 +59,27 @@ def _seeded(build, case_index: int, **compile_args):
     raise AssertionError("no seed gave a layer the image kernel takes")
 
 
-def image_in_place(monkeypatch):
-    """The planner's plan with every in-place depthwise layer given its roomy kernel (the image
-    kernel), as arena._widen_inplace does where the arena has room: exercises the kernel
-    writing over its input on small test models, where the room is rarely there."""
+def image_everywhere(monkeypatch):
+    """The planner's plan with every depthwise layer that has the image kernel as its roomy
+    kernel given it, in place or not, as arena._widen_inplace and arena._widen_kernels do
+    where the arena has room: on one-layer test models the room is rarely there."""
     real = arena.plan_memory
 
     def plan(graph, mode="auto", *args, **kwargs):
         found = real(graph, mode, *args, **kwargs)
-        image = frozenset(i for i in found.inplace
-                          if getattr(graph.ops[i].params.get("inplace_lowered"), "roomy_lowered", None))
-        return arena.plan_order(graph, found.order, arena.Tricks(inplace_only=found.inplace,
-                                                                 image_inplace=image))
+        image = set()
+        for op in graph.ops:
+            key = "inplace_lowered" if op.index in found.inplace else "lowered"
+            if getattr(op.params.get(key), "roomy_lowered", None) is not None:
+                image.add(op.index)
+        tricks = arena.Tricks(inplace_only=found.inplace, image=frozenset(image))
+        return arena.plan_order(graph, found.order, tricks)
     monkeypatch.setattr(mcugen.api, "plan_memory", plan)
+
+
+@pytest.fixture(autouse=True)
+def image_kernel_where_offered(monkeypatch):
+    image_everywhere(monkeypatch)
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
@@ -83,15 +93,14 @@ def test_out_of_place_bit_exact(case):
 
 
 @pytest.mark.parametrize("case", INPLACE, ids=INPLACE)
-def test_in_place_bit_exact(case, monkeypatch):
-    image_in_place(monkeypatch)
+def test_in_place_bit_exact(case):
     in_shape, padding, activation = CASES[case]
     model = _seeded(lambda rng: depthwise_alone(
         rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
         list(CASES).index(case), memory="all")
     compiled = assert_bit_exact(model, count=8, seed=3, kernels="simd", memory="all")
     op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
-    assert op.index in compiled.plan.inplace and op.index in compiled.plan.image_inplace
+    assert op.index in compiled.plan.inplace and op.index in compiled.plan.image
     text = compiled.files[f"{compiled.prefix}.c"]
     assert CALL in text and "mcu_dwconv2d_inplace_s8(" not in text
     output = compiled.plan.offsets[op.outputs[0]]
@@ -141,10 +150,50 @@ def test_what_it_accepts():
     assert image_accepts(dict(base, out_w=252))
 
 
-def test_compiler_prefers_it_where_its_scratch_is_small(monkeypatch):
+def test_compiler_offers_it_from_four_outputs_a_row(monkeypatch):
     monkeypatch.undo()  # the compiler's own choice
-    args = dict(out_w=6, out_h=6, in_h=6, in_w=6, in_c=128, stride_w=1)
-    assert conv2d.prefers_image(args)  # 512 bytes of scratch for a 4,608-byte input
-    assert not conv2d.prefers_image(dict(args, out_w=3, in_w=3))  # short rows: 4-channel kernel
-    big = dict(out_w=48, out_h=48, in_h=48, in_w=48, in_c=8, stride_w=1)
-    assert not conv2d.prefers_image(big)  # 20,000 bytes of scratch for 18,432: the ring kernel
+    assert conv2d.prefers_image(dict(out_w=4))
+    assert not conv2d.prefers_image(dict(out_w=3))  # short rows: the 4-channel kernel
+
+
+def _depthwise_then(rng, out_c):
+    """6x6x16 -> depthwise 3x3 -> 1x1 conv to out_c channels."""
+    b = ModelBuilder()
+    x = input_act(b, rng, (1, 6, 6, 16))
+    y = conv_layer(b, rng, x, depthwise=True, per_channel=True)
+    b.output(conv_layer(b, rng, y, out_c, kernel=(1, 1)).index)
+    return b.build()
+
+
+@pytest.mark.parametrize("memory", ["auto", "none"])
+def test_compiler_takes_it_only_where_the_arena_has_room(monkeypatch, memory):
+    """The image kernel's scratch (512 bytes here) may not grow the arena: after a depthwise
+    layer whose input and output make the peak it is not taken; before a 1x1 layer to 128
+    channels, whose 4,608-byte output makes a higher peak, it is. Bit-exact either way."""
+    monkeypatch.undo()  # the compiler's own choice
+    for out_c, taken in ((8, False), (128, True)):
+        model = _seeded(lambda rng: _depthwise_then(rng, out_c), 200 + out_c, memory=memory) \
+            if taken else _depthwise_then(np.random.default_rng(300), out_c)
+        compiled = assert_bit_exact(model, count=4, seed=5, kernels="simd", memory=memory)
+        op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")
+        assert (CALL in compiled.files[f"{compiled.prefix}.c"]) == taken
+        assert (op.index in compiled.plan.image) == taken
+        monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
+        without = mcugen.compile(model, kernels="simd", memory=memory)
+        monkeypatch.undo()
+        assert compiled.plan.arena_bytes == without.plan.arena_bytes
+
+
+def test_patch_stages_keep_the_other_kernels(monkeypatch):
+    """Patched plans are made without the roomy kernels (their peak is the point): vww with
+    patches has the same peak as when the image kernel is never offered."""
+    from tests.planner.test_patches import shared
+    monkeypatch.undo()
+    model = shared("vww_96_int8").read_bytes()
+    compiled = mcugen.compile(model, kernels="simd", patches="min")
+    assert compiled.plan.patches and not compiled.plan.image
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
+    without = mcugen.compile(model, kernels="simd", patches="min")
+    assert compiled.plan.arena_bytes == without.plan.arena_bytes
+    # out of patches, the same model has image kernels where the arena has room
+    assert mcugen.compile(model, kernels="simd").plan.image

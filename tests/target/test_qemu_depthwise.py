@@ -74,6 +74,7 @@ def test_four_channel_kernel(case, tmp_path):
 @pytest.mark.parametrize("case", list(image.CASES), ids=list(image.CASES))
 def test_image_kernel_out_of_place(case, board, tmp_path, monkeypatch):
     monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
+    image.image_everywhere(monkeypatch)
     in_shape, padding, activation = image.CASES[case]
     model = image._seeded(lambda rng: depthwise_keeping_input(
         rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
@@ -84,7 +85,7 @@ def test_image_kernel_out_of_place(case, board, tmp_path, monkeypatch):
 @pytest.mark.parametrize("case", image.INPLACE, ids=image.INPLACE)
 def test_image_kernel_in_place(case, tmp_path, monkeypatch):
     monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
-    image.image_in_place(monkeypatch)
+    image.image_everywhere(monkeypatch)
     in_shape, padding, activation = image.CASES[case]
     model = image._seeded(lambda rng: depthwise_alone(
         rng, in_shape, kernel=(3, 3), padding=padding, activation=activation, per_channel=True),
@@ -94,4 +95,5 @@ def test_image_kernel_in_place(case, tmp_path, monkeypatch):
 
 def test_image_kernel_rows_of_one_output(tmp_path, monkeypatch):
     monkeypatch.setattr(conv2d, "prefers_image", lambda args: True)
+    image.image_everywhere(monkeypatch)
     _check(image.one_wide_rows(monkeypatch), M7, tmp_path, image.CALL)
