@@ -10,7 +10,7 @@ import numpy as np
 
 from mcugen.boards import Board, get_board
 from mcugen.codegen import render_plan
-from mcugen.codegen.render import CONST_BYTES, plan_macs
+from mcugen.codegen.render import CONST_BYTES, plan_macs, running_lowered
 from mcugen.errors import McugenError
 from mcugen.frontend import load_tflite, parse_tflite
 from mcugen.ir import Graph
@@ -78,7 +78,7 @@ class CompiledModel:
     @property
     def summary(self) -> Summary:
         plan = self.plan
-        kernels = {self.graph.ops[i].params["lowered"].kernel for i in plan.code_ops}
+        kernels = {running_lowered(plan, i)[0].kernel for i in plan.code_ops}
         weights = _const_bytes(plan)
         stages = plan.patches
         calls = len(plan.schedule) + sum(len(st.patches) * (len(st.layers) + 2) for st in stages)
@@ -134,7 +134,7 @@ def _wide_weights_bytes(plan: Plan) -> int:
     4-channel depthwise kernel's 3x3 path)."""
     total = 0
     for i in plan.code_ops:
-        lowered = plan.graph.ops[i].params["lowered"]
+        lowered = running_lowered(plan, i)[0]
         if "wide_bytes" in lowered.args:  # an int16-weight GEMM stream (conv2d.gemm_stream)
             total += lowered.args["wide_bytes"]
             continue
@@ -145,7 +145,7 @@ def _wide_weights_bytes(plan: Plan) -> int:
 def _const_bytes(plan: Plan) -> int:
     seen, total = set(), 0
     for index in plan.code_ops:
-        for const in plan.graph.ops[index].params["lowered"].consts:
+        for const in running_lowered(plan, index)[0].consts:
             key = const.tensor if const.tensor is not None else (index, const.role)
             if key not in seen:
                 seen.add(key)

@@ -79,6 +79,25 @@ def kernel_files(headers: set[str]) -> list[str]:
     return sorted(needed)
 
 
+def running_lowered(plan: Plan, index: int):
+    """The Lowered that runs op `index` outside patch stages in this plan, and the roomy args
+    it gets (or None): the op's kernel, its roomy kernel or args where the planner gave them
+    room, its in-place SIMD kernel, or the portable kernel for the in-place variant, which
+    takes the portable layout and args."""
+    op = plan.graph.ops[index]
+    lowered = op.params["lowered"]
+    if index not in plan.inplace:
+        if index in plan.image:  # arena._widen_kernels gave it room
+            return lowered.roomy_lowered, None
+        return lowered, lowered.roomy_args or None  # arena._scratch gave it room
+    if "inplace_lowered" in op.params:  # a SIMD kernel that writes over its input
+        variant = op.params["inplace_lowered"]
+        if index in plan.image:  # arena._widen_inplace gave it room
+            return variant.roomy_lowered, None
+        return variant, variant.roomy_args if index in plan.wide_inplace else None
+    return spec_for(op).lower(plan.graph, op), None
+
+
 def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str, str]:
     """Render the plan's files as {relative path: text}; debug_guards puts checked guard
     words around the arena (see templates/model.c.j2)."""
@@ -145,22 +164,10 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
         if index in in_stage or index not in scheduled:
             continue
         op = graph.ops[index]
-        lowered = op.params["lowered"]
+        lowered, args = running_lowered(plan, index)
         template_name = kernel = None
-        args = None
-        if index not in plan.inplace and index in plan.image:
-            lowered = lowered.roomy_lowered  # arena._widen_kernels gave it room
-        elif index not in plan.inplace and lowered.roomy_args:
-            args = lowered.roomy_args  # arena._scratch gave it room
-        elif index in plan.inplace and "inplace_lowered" in op.params:
-            lowered = op.params["inplace_lowered"]  # a SIMD kernel that writes over its input
-            if index in plan.image:  # arena._widen_inplace gave it room
-                lowered = lowered.roomy_lowered
-            elif index in plan.wide_inplace:
-                args = lowered.roomy_args
-        elif index in plan.inplace:  # the in-place kernel takes the portable layout and args
-            lowered = spec_for(op).lower(graph, op)
-            template_name, kernel = INPLACE_VARIANT[op.kind]
+        if index in plan.inplace and "inplace_lowered" not in op.params:
+            template_name, kernel = INPLACE_VARIANT[op.kind]  # the portable in-place kernel
         scratch = f"arena + {plan.scratch[index][0]}" if index in plan.scratch else "0"
         layers.append(emit(index, lowered,
                            [f"arena + {plan.offsets[t]}" for t in op.inputs

@@ -197,3 +197,20 @@ def test_patch_stages_keep_the_other_kernels(monkeypatch):
     assert compiled.plan.arena_bytes == without.plan.arena_bytes
     # out of patches, the same model has image kernels where the arena has room
     assert mcugen.compile(model, kernels="simd").plan.image
+
+
+def test_summary_counts_the_kernel_that_runs(monkeypatch):
+    """The compile summary's weight bytes are those of the arrays the generated model holds
+    (the image kernel's stream, not the 4-channel kernel's it replaced), and its int16 bytes
+    count no stream of a kernel that does not run."""
+    monkeypatch.undo()  # the compiler's own choice
+    model = _seeded(lambda rng: _depthwise_then(rng, 128), 328)
+    compiled = mcugen.compile(model, kernels="simd")
+    assert compiled.plan.image
+    weights = compiled.files[f"{compiled.prefix}_weights.c"]
+    assert f"({compiled.summary.weights_bytes} bytes)" in weights.splitlines()[1]
+    monkeypatch.setattr(conv2d, "prefers_image", lambda args: False)
+    other = mcugen.compile(model, kernels="simd")
+    assert "mcu_dwconv2d_ch4_3x3_s8(" in other.files[f"{other.prefix}.c"]
+    # the 4-channel kernel keeps an int16 stream beside the int8 filter; the image kernel not
+    assert other.summary.wide_weights_bytes > compiled.summary.wide_weights_bytes
