@@ -1,8 +1,7 @@
 /*
  * mcu_dwconv2d_3x3_image_s8: int8 depthwise 3x3 convolution, depth multiplier 1, stride 1,
- * dilation 1, any padding, channels % 4 == 0, for images small enough that
- * four channels' whole padded images fit in scratch as int16 (vww's and person's 12x12 and
- * smaller layers). Per group of four channels the input is expanded once into four int16
+ * dilation 1, any padding, channels % 4 == 0, where the planner has room for four channels'
+ * whole padded images as int16 (vww's and person's 24x24 and smaller layers). Per group of four channels the input is expanded once into four int16
  * images, row after row (the padding holds the input zero point, written once per call); then
  * one call of the layer's image function per channel computes all of its outputs. Against the
  * ring kernel (mcu_dwconv2d_3x3_s8.h) this drops the per-row calls and ring bookkeeping that

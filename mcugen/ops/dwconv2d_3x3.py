@@ -1,5 +1,6 @@
-"""The plane-order SIMD depthwise 3x3 kernel (runtime_c/mcu_dwconv2d_3x3_s8.h): which
-layers it takes, its constants and scratch, and when it may run in place."""
+"""The plane-order SIMD depthwise 3x3 kernels: the ring kernel (runtime_c/mcu_dwconv2d_3x3_s8.h)
+and the image kernel (runtime_c/mcu_dwconv2d_3x3_image_s8.h): which layers they take, their
+constants and scratch, and when they may run in place."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -125,7 +126,8 @@ def image_stream(filt: np.ndarray, folded: np.ndarray, requant: np.ndarray) -> n
 
 
 def lower_image(portable: Lowered, requant: np.ndarray) -> Lowered | None:
-    """The image kernel's Lowered for an out-of-place layer it takes, else None."""
+    """The image kernel's Lowered for a layer it takes, else None: the roomy kernel of the ring
+    or 4-channel kernel, in place or not (the planner takes it where the arena has room)."""
     args = portable.args
     if not image_accepts(args):
         return None
