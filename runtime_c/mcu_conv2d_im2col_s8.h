@@ -483,6 +483,22 @@ MCU_INLINE void mcu_im2col_rows_s8(
     mcu_expand_s8_s16_il(lane, 0, bytes, MCU_CONV2D_IM2COL_COLUMN(filter_h * patch_row), offset2);
 }
 
+/* Both lanes of a pixel pair whose filter rows, padded to whole groups (`groups` a row), lie
+ * inside the image with their padding: each row read whole, a word per group and lane
+ * (person's 3x3x1 first layer: 4 instructions per row and lane). src: the first window's
+ * top-left pixel; step: bytes between filter rows; shift: between the two windows. */
+MCU_INLINE void mcu_im2col_rows_pair(int16_t *cols, const int8_t *src, int32_t step,
+                                     int32_t shift, int32_t filter_h, int32_t groups,
+                                     int32_t offset2)
+{
+    for (int32_t fy = 0; fy < filter_h; ++fy, src += step) {
+        for (int32_t g = 0; g < groups; ++g, cols += 8) {
+            mcu_il_group(cols, mcu_load_s8x4(src + 4 * g), offset2);
+            mcu_il_group(cols + 4, mcu_load_s8x4(src + shift + 4 * g), offset2);
+        }
+    }
+}
+
 /* Both lanes of a pixel pair whose windows lie inside the image, side by side (dilation 1,
  * in_c % 4 == 0, the second window `shift` groups to the right of the first, shift < row,
  * the groups of a filter row): each filter row's span of the two windows is expanded once,
@@ -508,6 +524,8 @@ MCU_INLINE void mcu_im2col_pair_il(int16_t *cols, const int8_t *src, int32_t in_
  * weights come in that order, patch_row values per filter row:
  * - a pair whose windows both lie inside the image (in_c % 4 == 0, dilation 1): together,
  *   each filter row's span once (mcu_im2col_pair_il);
+ * - a pair whose filter rows are padded to whole groups and lie inside the image with their
+ *   padding (dilation_w 1): both windows' rows read whole (mcu_im2col_rows_pair);
  * - other pixels whose filter rows are whole groups of 4: row by row in place (a tap that
  *   does not start a group, at a padded border with in_c % 4 != 0, goes value by value);
  * - filter rows not in groups of 4 (mcu_im2col_rows_s8): rows padded to whole groups
@@ -538,6 +556,8 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
      * row and between the two windows */
     const int32_t row = filter_w * in_c / 4, shift = stride_w * in_c / 4;
     const int32_t pairs = (in_c & 3) == 0 && dilation_h == 1 && dilation_w == 1 && shift < row;
+    /* or, with filter rows padded to whole groups, both windows' rows read whole */
+    const int32_t padded_pairs = padded && dilation_w == 1;
     const int32_t in_row = in_w * in_c;
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * in_h * in_w * in_c;
@@ -546,10 +566,25 @@ MCU_KERNEL void mcu_conv2d_im2col_w16_s8(
         for (int32_t p = 0; p < pixels; p += 2) {
             const int32_t lone = p + 1 == pixels;
             const int32_t pair_y0 = oy * stride_h - pad_top, pair_x0 = ox * stride_w - pad_left;
-            if (pairs && !lone && ox + 1 < out_w && pair_y0 >= 0 && pair_y0 + filter_h <= in_h
-                && pair_x0 >= 0 && pair_x0 + stride_w + filter_w <= in_w) {
-                mcu_im2col_pair_il(scratch, image + pair_y0 * in_row + pair_x0 * in_c, in_row,
-                                   filter_h, row, shift, offset2);
+            /* a pair whose windows both lie inside the image: together, shared spans once
+             * (1) or padded rows read whole (2) */
+            int32_t together = 0;
+            if (!lone && ox + 1 < out_w && pair_y0 >= 0 && pair_x0 >= 0) {
+                if (pairs && pair_y0 + filter_h <= in_h && pair_x0 + stride_w + filter_w <= in_w) {
+                    together = 1;
+                } else if (padded_pairs && pair_y0 + dilation_h * (filter_h - 1) < in_h
+                           && (pair_x0 + stride_w) * in_c + patch_row <= in_row) {
+                    together = 2;
+                }
+            }
+            if (together) {
+                const int8_t *const src = image + pair_y0 * in_row + pair_x0 * in_c;
+                if (together == 1) {
+                    mcu_im2col_pair_il(scratch, src, in_row, filter_h, row, shift, offset2);
+                } else {
+                    mcu_im2col_rows_pair(scratch, src, dilation_h * in_row, stride_w * in_c,
+                                         filter_h, patch_row >> 2, offset2);
+                }
                 ox += 2;
                 if (ox == out_w) {
                     ox = 0;

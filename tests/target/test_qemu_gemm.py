@@ -20,7 +20,8 @@ The cases walk the assembly's edges:
   many negative accumulators fall half-way and the sign term (ADD ASR #31) decides them;
 - im2col: pixel pairs inside the image expanded together (3x3 stride 1 and 2, 5x5, in_c 4,
   8, 16, odd widths, two batches), filter rows of 3 values padded to 4 (3x3 and 1x3 with
-  in_c = 1, dilation 2), the 3x3 3-channel window read straight into its lane (stride 1
+  in_c = 1, dilation 2; both windows of a pair at once: stride 2 with depth multiplier 8,
+  dilation along H, two batches), the 3x3 3-channel window read straight into its lane (stride 1
   and 2, two batches), 3x3 SAME with in_c = 16 (patches written interleaved), 3x3 stride 2 VALID with
   in_c = 3 (its bytes gathered first), 10x4 stride 2 SAME with in_c = 1, dilation 2, and a
   depthwise layer with one input channel and depth multiplier 2 (an im2col convolution).
@@ -145,6 +146,13 @@ CASES = {
                                          stride=(2, 2), padding="SAME"),
     "im2col_rows_padded_3x3_c1_dilation2": Case((1, 9, 9, 1), 4, (12, 3, 0), kernel=(3, 3),
                                                 dilation=(2, 2), padding="SAME"),
+    # padded rows of both windows of a pair read whole (mcu_im2col_rows_pair): stride 2 (person's
+    # first layer, a depthwise layer with one input channel), dilation along H only, two batches
+    "im2col_rows_pair_3x3_c1_s2_dm8": Case((1, 11, 12, 1), 8, (12, 3, 0), kernel=(3, 3),
+                                           stride=(2, 2), padding="SAME", depth_multiplier=8),
+    "im2col_rows_pair_3x3_c1_dilation_h2": Case((1, 9, 9, 1), 6, (12, 3, 0), kernel=(3, 3),
+                                                dilation=(2, 1), padding="SAME", activation="RELU"),
+    "im2col_rows_pair_3x3_c1_batch2": Case((2, 6, 7, 1), 4, (12, 3, 0), kernel=(3, 3)),
 }
 
 # output scales that put the fused activation's clamps inside int8
