@@ -48,8 +48,6 @@
         a11 = mcu_smlad(xb13, wb13, a11);                                              \
     } while (0)
 
-/* The full groups of 4 of both pixels, sign-extended once per pixel pair (the GEMM reuses
- * them for every channel pair): (x0,x2) (x1,x3) of pixel a, then of pixel b, per group. */
 /* Two groups of both pixels (x0, x1: registers walking them, cols the lane): 4 LDR (unaligned
  * allowed), 8 SXTB16, one STM of the eight words into r4-r6, r8-r12 (r7 left alone: the
  * frame pointer of unoptimized builds). */
@@ -77,9 +75,10 @@
     "sxtb16 r6, r6\n\t"                                                                \
     "stmia " cols "!, {r4, r5, r6, r8}\n\t"
 
+/* The full groups of 4 of both pixels, sign-extended once per pixel pair (the GEMM reuses
+ * them for every channel pair): (x0,x2) (x1,x3) of pixel a, then of pixel b, per group. */
 MCU_INLINE void mcu_pw_extend_2px(mcu_word *cols, const int8_t *x0, const int8_t *x1, int32_t K)
 {
-    int32_t g = 0;
 #if MCU_ASM
     /* two groups per pass, 15 instructions, not 26 */
     if (K >= 8) {
@@ -95,7 +94,7 @@ MCU_INLINE void mcu_pw_extend_2px(mcu_word *cols, const int8_t *x0, const int8_t
         K &= 7;
     }
 #endif
-    for (; g < (K >> 2); ++g) {
+    for (int32_t g = 0; g < (K >> 2); ++g) {
         const int32_t xa = mcu_load_s8x4(x0 + 4 * g), xb = mcu_load_s8x4(x1 + 4 * g);
         cols[4 * g] = mcu_sxtb16(xa);
         cols[4 * g + 1] = mcu_sxtb16_ror8(xa);
@@ -217,17 +216,12 @@ typedef void (*mcu_conv2d_1x1_pairs_fn)(const int8_t *x, int8_t *out, int32_t pa
             MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #32\n\t"                                                        \
-            ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
-            ".set MCU_COLS_BYTES, 4 * " MCU_ASM_STR(K) "\n\t"                            \
+            MCU_GEMM_W16_SIZES(K, OUT_C)                                                 \
             "ldr r4, [sp, #68]\n\t"                                                      \
             "mov r5, r1\n\t"                                                             \
             "movw r6, #" MCU_ASM_STR(OUT_C) "\n\t"                                        \
-            "movw r7, #(MCU_STREAM_BYTES & 0xffff)\n\t"                                  \
-            "movt r7, #(MCU_STREAM_BYTES >> 16)\n\t"                                     \
-            "add r7, r7, r3\n\t"                                                         \
-            "movw r8, #(MCU_COLS_BYTES & 0xffff)\n\t"                                    \
-            "movt r8, #(MCU_COLS_BYTES >> 16)\n\t"                                       \
-            "add r8, r8, r4\n\t"                                                         \
+            MCU_ASM_ADD_BIG("r7", "r3", "MCU_STREAM_BYTES")                              \
+            MCU_ASM_ADD_BIG("r8", "r4", "MCU_COLS_BYTES")                                \
             "stm sp, {r4-r8}\n\t"                                                        \
             "str r0, [sp, #20]\n\t"                                                      \
             "str r3, [sp, #24]\n\t"                                                      \
@@ -251,14 +245,7 @@ typedef void (*mcu_conv2d_1x1_pairs_fn)(const int8_t *x, int8_t *out, int32_t pa
             "str r1, [sp, #20]\n\t"                                                      \
             "ldr r0, [sp]\n\t"                                                           \
             "ldr r1, [sp, #24]\n\t"                                                      \
-            "1:\n\t"                                                                     \
-            "ldmia r1!, {r2-r5}\n\t"                                                     \
-            MCU_ASM_GROUPS(PRE, LOOP, MCU_GEMM_W16_GROUP_ASM, "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t") \
-            "ldmia r1!, {r6-r11}\n\t"                                                    \
-            MCU_GEMM_W16_PAIR_FINISH                                                     \
-            "str r6, [sp, #4]\n\t"                                                       \
-            "cmp r1, r8\n\t"                                                             \
-            "bne 1b\n\t"                                                                 \
+            MCU_GEMM_W16_CHANNELS(PRE, LOOP, MCU_GEMM_W16_GROUP_ASM, MCU_GEMM_W16_PAIR_FINISH) \
             "add r6, r6, r7\n\t"                                                         \
             "str r6, [sp, #4]\n\t"                                                       \
             "ldr r2, [sp, #28]\n\t"                                                      \

@@ -83,43 +83,37 @@ MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_
     }
 }
 
-/* All outputs of one channel, stride 1: two outputs per word of an image row, then the last
- * one of an odd row. w: A0 B0 A1 B1 A2 B2; q: doubled bias, multiplier, c, right (a copy on
- * the stack: the loops have no register for a pointer to it); row_bytes the image row in bytes.
- * In assembly the rows too, 7 instructions from one row to the next (out_w >= 2; patch stages
- * can give a layer rows of one output, which take the C loops). */
-MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
-                                   const int32_t *w, const int32_t *q, int32_t channels,
-                                   int32_t row_bytes, int32_t act_min, int32_t act_max)
+#if MCU_DW3X3_ASM
+/* All outputs of one channel, stride 1, pairs = out_w / 2 >= 1, in assembly: two outputs per
+ * word of an image row, then the last one of an odd row, 7 instructions from one row to the next.
+ * w: A0 B0 A1 B1 A2 B2; q: doubled bias, multiplier, c, right (a copy on the stack: the loops
+ * have no register for a pointer to it); row_bytes the image row in bytes. */
+MCU_INLINE void mcu_dw3x3_image_s1_asm(const int32_t *g, int8_t *out, int32_t out_w,
+                                       int32_t pairs, int32_t out_h, const int32_t *w,
+                                       const int32_t *q, int32_t channels, int32_t row_bytes,
+                                       int32_t act_min, int32_t act_max)
 {
     const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
-    const int32_t pairs = out_w >> 1;
-#if MCU_DW3X3_ASM
-    if (pairs == 0) {
-        mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
-        return;
-    }
     const int32_t *end = g + pairs;
     const int32_t step = row_bytes - 4 * pairs; /* from a row's end to the next row */
     int32_t rows = out_h, acc0, acc1, t0, t1, t2;
 #define MCU_DW3X3_IMAGE_ASM(tail)                                                                 \
     __asm__ volatile(                                                                             \
-        "2:\n\t"                                                                                  \
         "1:\n\t"                                                                                  \
         "ldr %[acc0], %[bias]\n\t"                                                                \
         "ldrd %[t0], %[t1], [%[g]], #4\n\t"                                                       \
         MCU_DW3X3_IMAGE_ROW_ASM("a0", "b0", "acc0")                                               \
         "ldrd %[t0], %[t1], [%[g], #%c[rb] - 4]\n\t"                                              \
-        MCU_DW3X3_IMAGE_ROW_ASM("a1", "b1", "acc1")                                                    \
+        MCU_DW3X3_IMAGE_ROW_ASM("a1", "b1", "acc1")                                               \
         "ldrd %[t0], %[t1], [%[g], #2 * %c[rb] - 4]\n\t"                                          \
-        MCU_DW3X3_IMAGE_ROW_ASM("a2", "b2", "acc1")                                                    \
+        MCU_DW3X3_IMAGE_ROW_ASM("a2", "b2", "acc1")                                               \
         "ldrd %[t0], %[t1], %[mc]\n\t"                                                            \
         MCU_DW3X3_IMAGE_HIGH_ASM("acc0")                                                          \
         MCU_DW3X3_IMAGE_HIGH_ASM("acc1")                                                          \
         "ldr %[t0], %[right]\n\t"                                                                 \
         MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")                                                         \
         MCU_DW3X3_IMAGE_SHIFT_ASM("acc1")                                                         \
-        /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */    \
+        /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */     \
         ".if %c[ch] <= 255\n\t"                                                                   \
         "strb %[acc0], [%[out]], #%c[ch]\n\t"                                                     \
         "strb %[acc1], [%[out]], #%c[ch]\n\t"                                                     \
@@ -137,7 +131,7 @@ MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w,
         "ldr %[t0], %[rows]\n\t"                                                                  \
         "subs %[t0], %[t0], #1\n\t"                                                               \
         "str %[t0], %[rows]\n\t"                                                                  \
-        "bne 2b\n\t"                                                                              \
+        "bne 1b\n\t"                                                                              \
         : [g] "+&r"(g), [out] "+&r"(out), [end] "+&r"(end), [acc0] "=&r"(acc0),                  \
           [acc1] "=&r"(acc1), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [rows] "+m"(rows)   \
         : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2),     \
@@ -171,8 +165,24 @@ MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w,
         MCU_DW3X3_IMAGE_ASM("");
     }
 #undef MCU_DW3X3_IMAGE_ASM
+}
+#endif
+
+/* All outputs of one channel, stride 1: the assembly on DSP cores with GCC, the C loops
+ * elsewhere and for rows of one output (patch stages can give a layer those). */
+MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
+                                   const int32_t *w, const int32_t *q, int32_t channels,
+                                   int32_t row_bytes, int32_t act_min, int32_t act_max)
+{
+#if MCU_DW3X3_ASM
+    const int32_t pairs = out_w >> 1;
+    if (pairs == 0) {
+        mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
+        return;
+    }
+    mcu_dw3x3_image_s1_asm(g, out, out_w, pairs, out_h, w, q, channels, row_bytes, act_min,
+                           act_max);
 #else
-    (void)a0, (void)b0, (void)a1, (void)b1, (void)a2, (void)b2, (void)pairs;
     mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
 #endif
 }

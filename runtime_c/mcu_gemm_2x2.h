@@ -128,6 +128,26 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
     "ldm sp, {r0, r6, r7, r8}\n\t"                                                     \
     "strb r2, [r6], #1\n\t"                                                            \
     "strb r4, [r6], #1\n\t"
+/* gas symbols of a layer's stream and column (two lanes) sizes in bytes */
+#define MCU_GEMM_W16_SIZES(K, OUT_C)                                                   \
+    ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
+    ".set MCU_COLS_BYTES, 4 * " MCU_ASM_STR(K) "\n\t"
+/* dst = base + a gas constant of up to 32 bits */
+#define MCU_ASM_ADD_BIG(dst, base, constant)                                           \
+    "movw " dst ", #(" constant " & 0xffff)\n\t"                                       \
+    "movt " dst ", #(" constant " >> 16)\n\t"                                          \
+    "add " dst ", " dst ", " base "\n\t"
+/* Every channel pair of the GEMM in its frame (below), r0 at the columns, r1 at the stream:
+ * the bias words, the groups, the requantization words, `finish`, the next pair. */
+#define MCU_GEMM_W16_CHANNELS(PRE, LOOP, group, finish)                                \
+    "1:\n\t"                                                                           \
+    "ldmia r1!, {r2-r5}\n\t"                                                           \
+    MCU_ASM_GROUPS(PRE, LOOP, group, "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t")            \
+    "ldmia r1!, {r6-r11}\n\t"                                                          \
+    finish                                                                             \
+    "str r6, [sp, #4]\n\t"                                                             \
+    "cmp r1, r8\n\t"                                                                   \
+    "bne 1b\n\t"
 /* Defines `name` (static, naked): a GEMM of a layer with K / 4 = PRE + 16 * (passes of the
  * loop, any number when LOOP is 1) groups, OUT_C channels, bounds [ACT_MIN, ACT_MAX], integer
  * literals all (the generated model computes them); `group` and `finish` the assembly of a
@@ -141,24 +161,12 @@ typedef void (*mcu_gemm_w16_fn)(const mcu_word *cols, int8_t *out0, int32_t delt
             MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                             \
             "push {r4-r11, lr}\n\t"                                                      \
             "sub sp, sp, #20\n\t"                                                        \
-            ".set MCU_STREAM_BYTES, " MCU_ASM_STR(OUT_C) " / 2 * (40 + 4 * " MCU_ASM_STR(K) ")\n\t" \
-            ".set MCU_COLS_BYTES, 4 * " MCU_ASM_STR(K) "\n\t"                            \
-            "movw r12, #(MCU_STREAM_BYTES & 0xffff)\n\t"                                 \
-            "movt r12, #(MCU_STREAM_BYTES >> 16)\n\t"                                    \
-            "add r12, r12, r3\n\t"                                                       \
-            "movw lr, #(MCU_COLS_BYTES & 0xffff)\n\t"                                    \
-            "movt lr, #(MCU_COLS_BYTES >> 16)\n\t"                                       \
-            "add lr, lr, r0\n\t"                                                         \
+            MCU_GEMM_W16_SIZES(K, OUT_C)                                                 \
+            MCU_ASM_ADD_BIG("r12", "r3", "MCU_STREAM_BYTES")                             \
+            MCU_ASM_ADD_BIG("lr", "r0", "MCU_COLS_BYTES")                                \
             "stm sp, {r0, r1, r2, r12, lr}\n\t"                                          \
             "mov r1, r3\n\t"                                                             \
-            "1:\n\t"                                                                     \
-            "ldmia r1!, {r2-r5}\n\t"                                                     \
-            MCU_ASM_GROUPS(PRE, LOOP, group, "ldr r6, [sp, #16]\n\tcmp r0, r6\n\t")      \
-            "ldmia r1!, {r6-r11}\n\t"                                                    \
-            finish                                                                       \
-            "str r6, [sp, #4]\n\t"                                                       \
-            "cmp r1, r8\n\t"                                                             \
-            "bne 1b\n\t"                                                                 \
+            MCU_GEMM_W16_CHANNELS(PRE, LOOP, group, finish)                              \
             "add sp, sp, #20\n\t"                                                        \
             "pop {r4-r11, pc}\n\t");                                                     \
     }

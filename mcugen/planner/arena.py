@@ -405,6 +405,22 @@ def _fewest_inplace(graph: Graph, plan: Plan) -> Plan:
     return plan
 
 
+def _widen(graph: Graph, plan: Plan, tricks: Tricks, candidates, field: str,
+           keep=lambda trial, index: True) -> Plan:
+    """The plan with each candidate op, in turn, added to the plan's set `field` ("image" or
+    "wide_inplace": the ops given their roomy kernel or roomy args) where that does not grow
+    the arena nor change which ops run in place, and `keep(trial, index)` agrees (tricks:
+    those the plan was made with)."""
+    for index in candidates:
+        chosen = {"image": plan.image, "wide_inplace": plan.wide_inplace}
+        chosen[field] = chosen[field] | {index}
+        trial = plan_order(graph, plan.order, replace(tricks, inplace_only=plan.inplace, **chosen))
+        if (trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes
+                and keep(trial, index)):
+            plan = trial
+    return plan
+
+
 def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
     """The plan with the roomy variants of in-place kernels where their larger scratch does not
     grow the arena: first the roomy kernel (Lowered.roomy_lowered: the image kernel, which
@@ -412,27 +428,12 @@ def _widen_inplace(graph: Graph, plan: Plan) -> Plan:
     image instead of ops 1 and 5's four rings), then for the others the roomy arguments
     (Lowered.roomy_args: the ring kernel's four rings; vww 8.53M -> 8.33M at the same 38,080
     bytes)."""
-    image, wide = set(), set()
-    for index in sorted(plan.inplace):
-        variant = graph.ops[index].params.get("inplace_lowered")
-        if variant is None or variant.roomy_lowered is None:
-            continue
-        trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
-                                                     image=frozenset(image | {index})))
-        if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
-            image.add(index)
-            plan = trial
-    for index in sorted(plan.inplace - image):
-        variant = graph.ops[index].params.get("inplace_lowered")
-        if variant is None or not variant.roomy_args:
-            continue  # no faster variant to make room for
-        trial = plan_order(graph, plan.order, Tricks(inplace_only=plan.inplace,
-                                                     wide_inplace=frozenset(wide | {index}),
-                                                     image=frozenset(image)))
-        if trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes:
-            wide.add(index)
-            plan = trial
-    return plan
+    variants = {i: graph.ops[i].params.get("inplace_lowered") for i in sorted(plan.inplace)}
+    plan = _widen(graph, plan, Tricks(), [i for i, v in variants.items()
+                                          if v is not None and v.roomy_lowered is not None], "image")
+    return _widen(graph, plan, Tricks(), [i for i, v in variants.items()
+                                          if v is not None and v.roomy_args and i not in plan.image],
+                  "wide_inplace")
 
 
 def _widen_kernels(graph: Graph, plan: Plan, tricks: Tricks) -> Plan:
@@ -440,23 +441,13 @@ def _widen_kernels(graph: Graph, plan: Plan, tricks: Tricks) -> Plan:
     each op run out of place whose kernel has one, where its scratch does not grow the arena
     (tricks: those the plan was made with). Patch stages are planned without them, since
     their peak is what they are for (vww with patches: 16,352 bytes; 17,568 with the image
-    kernel on every layer it suits)."""
-    image = set(plan.image)
-    for index in plan.schedule:
-        lowered = graph.ops[index].params.get("lowered")
-        if index in plan.inplace or lowered is None or lowered.roomy_lowered is None:
-            continue
-        trial = plan_order(graph, plan.order, replace(tricks, inplace_only=plan.inplace,
-                                                      wide_inplace=plan.wide_inplace,
-                                                      image=frozenset(image | {index})))
-        # (not where the output would overlap the input: that was proven for the other
-        # kernel's access order, access.PIXEL_ORDER, and the image kernel reads a whole
-        # channel group before writing)
-        if (trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes
-                and index not in trial.overlaps):
-            image.add(index)
-            plan = trial
-    return plan
+    kernel on every layer it suits). Not where the output would overlap the input: that was
+    proven for the other kernel's access order (access.PIXEL_ORDER), and the image kernel
+    reads a whole channel group before writing."""
+    lowered = {i: graph.ops[i].params.get("lowered") for i in plan.schedule if i not in plan.inplace}
+    return _widen(graph, plan, tricks, [i for i, low in lowered.items()
+                                        if low is not None and low.roomy_lowered is not None],
+                  "image", keep=lambda trial, index: index not in trial.overlaps)
 
 
 def plan_memory(graph: Graph, mode: str = "auto", patches: str = "off", budget: int | None = None,
