@@ -76,8 +76,8 @@ def bench_model(path: Path, work: Path) -> dict:
     row = dict(model=path.stem)
     compiled = mcugen.compile(path, board=BOARDS["m7"])
     summary = compiled.summary
-    row.update(macs=summary.macs, peak_sram=summary.peak_sram_bytes, tflm_arena=tflm_min_arena(path),
-               wide_weights=summary.wide_weights_bytes)
+    row.update(macs=summary.macs, constant_macs=summary.constant_macs, peak_sram=summary.peak_sram_bytes,
+               tflm_arena=tflm_min_arena(path), wide_weights=summary.wide_weights_bytes)
     shapes = [compiled.graph.tensors[t].shape for t in compiled.graph.inputs]
     rng = np.random.default_rng(0)
     inputs = [rng.integers(-128, 128, size=s, dtype=np.int8) for s in shapes]
@@ -96,6 +96,13 @@ def bench_model(path: Path, work: Path) -> dict:
             raise McugenError(f"{path.name}: output on {board} differs from the host build")
         row[f"{key}_instructions"] = measurement.instructions
         row[f"{key}_per_mac"] = round(measurement.instructions / summary.macs, 2) if summary.macs else None
+    if summary.constant_macs:  # the kernels' own speed: every channel computed
+        every = mcugen.compile(path, board=BOARDS["m7"], constant_channels="keep")
+        elf = build_firmware(every, BOARDS["m7"], work / f"{path.stem}_every_channel")
+        [(outputs, measurement)] = run_firmware_batch(elf, BOARDS["m7"], [inputs], sizes)
+        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
+            raise McugenError(f"{path.name}: output with every channel computed differs from the host build")
+        row["m7_every_channel_per_mac"] = round(measurement.instructions / summary.macs, 2)
     row.update(portable_columns(path, work, inputs, sizes, host, summary.macs))
     row.update(memory_columns(path, work, inputs, sizes, host, summary))
     return row
@@ -133,13 +140,15 @@ def portable_columns(path: Path, work: Path, inputs, sizes, host, macs: int) -> 
     return columns
 
 
-COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("arena", "peak_sram", "{:,}"),
+COLUMNS = [("model", "model", "{}"), ("MACs", "macs", "{:,}"), ("constant", "constant_macs", "{:,}"),
+           ("arena", "peak_sram", "{:,}"),
            ("stack", "stack", "{:,}"), ("SRAM", "sram_total", "{:,}"),
            ("TFLM arena", "tflm_arena", "{:,}"), ("flash", "flash", "{:,}"),
            ("weights", "weights", "{:,}"), ("of it int16", "wide_weights", "{:,}"),
            ("code", "model_code", "{:,}"), ("kernels", "kernels", "{:,}"),
            ("harness", "harness", "{:,}"),
            ("M7 instr", "m7_instructions", "{:,}"), ("M7 i/MAC", "m7_per_mac", "{:.2f}"),
+           ("M7 i/MAC all ch", "m7_every_channel_per_mac", "{:.2f}"),
            ("M4 instr", "m4_instructions", "{:,}"), ("M4 i/MAC", "m4_per_mac", "{:.2f}"),
            ("M7 port i/MAC", "m7_portable_per_mac", "{:.2f}"), ("M4 port i/MAC", "m4_portable_per_mac", "{:.2f}")]
 
@@ -173,7 +182,11 @@ def main() -> int:
             except McugenError as exc:
                 print(f"{path.name}: skipped: {exc}", file=sys.stderr)
     print(table(rows))
-    print("\narena: mcugen's planned arena (activations + kernel scratch, bytes); stack: invoke's "
+    print("\nMACs: the model's; constant: of them, those in channels proven to hold one value for "
+          "every input, not computed (--constant-channels drop, the default); i/MAC: instructions "
+          "per MAC of the model; M7 i/MAC all ch: the same with every channel computed "
+          "(--constant-channels keep), '-' where no channel is constant.")
+    print("arena: mcugen's planned arena (activations + kernel scratch, bytes); stack: invoke's "
           "stack high-water mark on mps2-an500 (painted); SRAM = arena + stack; TFLM arena: TFLM's "
           "minimum arena_size (its stack not included); flash: ELF .text+.data on mps2-an500 (-O2) "
           "split into weights (of it int16: what the SIMD kernels' weights pre-extended to int16 "

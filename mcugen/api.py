@@ -14,7 +14,8 @@ from mcugen.codegen.render import CONST_BYTES, plan_macs, running_lowered
 from mcugen.errors import McugenError
 from mcugen.frontend import load_tflite, parse_tflite
 from mcugen.ir import Graph
-from mcugen.passes import run_passes
+from mcugen.ops import spec_for
+from mcugen.passes import CONSTANT_CHANNEL_MODES, run_passes
 from mcugen.passes.kernels import resolve_kernels, select_kernels
 from mcugen.planner import Plan, plan_memory
 from mcugen.planner.arena import MEMORY_MODES, PATCH_MODES
@@ -52,6 +53,7 @@ class Summary:
     code_bytes_estimate: int
     extra_macs: int = 0  # halo recomputation of patch-based inference
     wide_weights_bytes: int = 0  # flash added by weights stored pre-extended to int16
+    constant_macs: int = 0  # of macs, those in channels proven constant: not computed
     peaks: dict = field(default_factory=dict)  # peak SRAM without / with each trick
     patches: str = ""  # what runs patch by patch, if anything
 
@@ -91,8 +93,10 @@ class CompiledModel:
         described = "; ".join(
             f"ops {st.ops[0]}..{st.ops[-1]} on a {st.grid[0]}x{st.grid[1]} grid"
             + ("" if st.input_in_arena else " (input read from your buffer)") for st in stages)
+        constant_macs = sum(op.params.get("constant_macs", 0) for op in self.graph.ops)
         return Summary(ops=len(self.graph.ops), layers=len(plan.code_ops),
-                       macs=plan_macs(plan), peak_sram_bytes=plan.peak_sram_bytes,
+                       macs=plan_macs(plan) + constant_macs, constant_macs=constant_macs,
+                       peak_sram_bytes=plan.peak_sram_bytes,
                        weights_bytes=weights, code_bytes_estimate=code,
                        wide_weights_bytes=_wide_weights_bytes(plan),
                        extra_macs=sum(st.extra_macs for st in stages), peaks=dict(plan.peaks),
@@ -162,7 +166,7 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
                   check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
                   patches: str = "auto", sram_budget: int | None = None,
                   max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False,
-                  wide_weights: bool = True) -> CompiledModel:
+                  wide_weights: bool = True, constant_channels: str = "drop") -> CompiledModel:
     """Compile an IR graph: passes, kernel selection, memory plan, C rendering.
 
     kernels: "simd" (DSP-extension kernels; plain-C models of the instructions off target),
@@ -175,12 +179,17 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     debug_guards: guard words around the arena, checked after each invoke (nonzero return).
     wide_weights: let the SIMD kernels store weights pre-extended to int16 (1x1, im2col, FC;
     an int16 copy for the 4-channel depthwise): twice their flash, fewer instructions;
-    dropped anyway when the model would then not fit the board's flash."""
+    dropped anyway when the model would then not fit the board's flash.
+    constant_channels: "drop" (channels proven to hold one value for every input are not
+    computed, mcugen/passes/constant_channels.py) or "keep"."""
     prefix = prefix or default_prefix(graph.name)
     if not _PREFIX_RE.match(prefix):
         raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
     board = get_board(board) if isinstance(board, str) else board
-    passed, kernel_set = run_passes(graph), resolve_kernels(kernels, board)
+    if constant_channels not in CONSTANT_CHANNEL_MODES:
+        raise McugenError(f"constant channel mode '{constant_channels}' is not one of "
+                          f"{', '.join(CONSTANT_CHANNEL_MODES)}")
+    passed, kernel_set = run_passes(graph, constant_channels), resolve_kernels(kernels, board)
     lowered = select_kernels(passed, kernel_set, wide_weights)
     if board is not None and check_fit:
         check_tensors_fit(lowered, board)  # before planning, which costs time per element
@@ -194,7 +203,9 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
         raise McugenError(f"max extra MACs {max_extra_macs:g} must be a fraction between 0 and 10")
     budget = sram_budget if sram_budget is not None else (
         board.sram_bytes if board is not None and check_fit else None)
-    plan = plan_memory(lowered, memory, patches, budget, max_extra_macs)
+    # max_extra_macs is a fraction of the model's MACs, constant channels included
+    model_macs = sum(spec_for(op).macs(passed, op) + op.params.get("constant_macs", 0) for op in passed.ops)
+    plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, model_macs)
     if sram_budget is not None and plan.peak_sram_bytes > sram_budget:
         raise McugenError(f"cannot meet the SRAM budget of {sram_budget:,} bytes: the best plan "
                           f"needs {plan.peak_sram_bytes:,} ({_tried(plan)})")
@@ -204,7 +215,7 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
             and model.summary.wide_weights_bytes):
         # int16 pre-extended weights do not fit the flash: the int8 layout, same plan
         lowered = select_kernels(passed, kernel_set, wide_weights=False)
-        plan = plan_memory(lowered, memory, patches, budget, max_extra_macs)
+        plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, model_macs)
         model = CompiledModel(plan=plan, prefix=prefix,
                               files=render_plan(plan, prefix, debug_guards), board=board)
     if board is not None and check_fit:
@@ -246,7 +257,7 @@ def compile(model, board: str | Board | None = None, prefix: str | None = None, 
             check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
             patches: str = "auto", sram_budget: int | None = None,
             max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False,
-            wide_weights: bool = True) -> CompiledModel:
+            wide_weights: bool = True, constant_channels: str = "drop") -> CompiledModel:
     """Compile a .tflite file (path) or its bytes into C; see CompiledModel."""
     if isinstance(model, (bytes, bytearray)):
         graph = parse_tflite(bytes(model))
@@ -255,4 +266,4 @@ def compile(model, board: str | Board | None = None, prefix: str | None = None, 
     return compile_graph(graph, board=board, prefix=prefix, check_fit=check_fit, kernels=kernels,
                          memory=memory, patches=patches, sram_budget=sram_budget,
                          max_extra_macs=max_extra_macs, debug_guards=debug_guards,
-                         wide_weights=wide_weights)
+                         wide_weights=wide_weights, constant_channels=constant_channels)

@@ -48,6 +48,7 @@ def layer_rows(model) -> list[dict]:
 
         rows.append(dict(op=index, kind=op.kind, live_bytes=live[step], trick=trick,
                          macs=spec_for(op).macs(graph, op), extra_macs=extra,
+                         constant_macs=op.params.get("constant_macs", 0),
                          inputs=[where(t) for t in op.inputs if t >= 0 and not graph.tensors[t].is_const],
                          outputs=[where(t) for t in op.outputs]))
     return rows
@@ -59,14 +60,16 @@ def write_report(model, folder: Path) -> tuple[list[str], list[Path]]:
     s = model.summary
     folder = Path(folder)
     data = dict(model=model.graph.name, peak_sram_bytes=s.peak_sram_bytes, peaks=s.peaks,
-                macs=s.macs, extra_macs=s.extra_macs, patches=s.patches, layers=rows)
+                macs=s.macs, constant_macs=s.constant_macs, extra_macs=s.extra_macs,
+                patches=s.patches, layers=rows)
     files = [folder / "report.json"]
     files[0].write_text(json.dumps(data, indent=2) + "\n")
-    lines = ["  op  kind                      live bytes  trick        MACs        extra MACs  in -> out offsets"]
+    lines = ["  op  kind                      live bytes  trick        MACs        extra MACs  constant    "
+             "in -> out offsets"]
     for r in rows:
         offsets = f"{r['inputs']} -> {r['outputs']}".replace("None", "patch")
         lines.append(f"  {r['op']:>3} {r['kind']:<25} {r['live_bytes']:>10,}  {r['trick']:<11} "
-                     f"{r['macs']:>11,} {r['extra_macs']:>11,}  {offsets}")
+                     f"{r['macs']:>11,} {r['extra_macs']:>11,} {r['constant_macs']:>11,}  {offsets}")
     png = _plot(rows, s, folder / "report.png")
     if png is not None:
         files.append(png)

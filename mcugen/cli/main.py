@@ -59,6 +59,9 @@ def cmd_compile(args) -> int:
     print(f"{args.model} -> {folder}/ ({', '.join(sorted(model.files)[:3])}, runtime/)")
     views = s.ops - s.layers
     print(f"  ops        {s.ops} ({s.layers} kernels, {views} view{'s' if views != 1 else ''}), {s.macs:,} MACs")
+    if s.constant_macs:
+        print(f"             of the MACs, {s.constant_macs:,} ({_pct(s.constant_macs, s.macs)}) are in channels "
+              f"whose value is the same for every input: not computed (--constant-channels keep computes them)")
     print(f"  peak SRAM  {s.peak_sram_bytes:,} bytes ({_kib(s.peak_sram_bytes)}) of {_kib(board.sram_bytes)} "
           f"on {board.name} ({_pct(s.peak_sram_bytes, board.sram_bytes)})")
     print(f"  flash      {s.flash_bytes:,} bytes ({_kib(s.flash_bytes)}) of {_kib(board.flash_bytes)} "
@@ -202,11 +205,14 @@ def _memory_arguments(p) -> None:
                    help="fit the arena in BYTES (patches with the fewest extra MACs if needed)")
     p.add_argument("--max-extra-macs", type=float, default=20.0, metavar="PCT",
                    help="cap on the extra MACs of patches with --patches min (default 20 %%)")
+    p.add_argument("--constant-channels", default="drop", choices=["drop", "keep"],
+                   help="channels proven to hold one value for every input: not computed "
+                        "(drop, default; outputs unchanged) or computed like the others (keep)")
 
 
 def _memory_options(args) -> dict:
     return dict(memory=args.memory, patches=args.patches, sram_budget=args.sram_budget,
-                max_extra_macs=args.max_extra_macs / 100)
+                max_extra_macs=args.max_extra_macs / 100, constant_channels=args.constant_channels)
 
 
 def _positive_int(text: str) -> int:

@@ -56,6 +56,17 @@ def _geometry(graph: Graph, op: Op, depthwise: bool) -> dict:
                 pad_left=pad_before(padding, padded_w, filter_w, stride_w, dil_w) + left)
 
 
+def reads_padding(graph: Graph, op: Op, depthwise: bool) -> bool:
+    """Whether some window of the conv covers padding (taps that read the zero point)."""
+    geo = _geometry(graph, op, depthwise)  # its padding includes a folded PAD's
+    for axis, before in (("h", geo["pad_top"]), ("w", geo["pad_left"])):
+        span = ((geo[f"out_{axis}"] - 1) * geo[f"stride_{axis}"]
+                + (geo[f"filter_{axis}"] - 1) * geo[f"dilation_{axis}"] + 1)
+        if before > 0 or span > before + geo[f"in_{axis}"]:
+            return True
+    return False
+
+
 def _check(graph: Graph, op: Op, depthwise: bool) -> None:
     geo = _geometry(graph, op, depthwise)
     x, w, y = tensor_in(graph, op, 0, "input"), graph.tensors[op.inputs[1]], out(graph, op)
