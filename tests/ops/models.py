@@ -19,6 +19,9 @@ from tests.builder import ModelBuilder
 
 ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
 
+# A filter scale so small that every accumulator of the channel requantizes to one value.
+DEAD_SCALE = 1e-9
+
 # Spread of uniform random int8 activations and of int8 weights drawn uniformly from
 # [-127, 127]; used to size output scales.
 _ACT_STD = 74.0
@@ -119,9 +122,12 @@ def input_act(b: ModelBuilder, rng, shape) -> Act:
 
 def conv_layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(3, 3), stride=(1, 1),
                dilation=(1, 1), padding="SAME", activation="NONE", per_channel=True,
-               bias=True, depthwise=False, depth_multiplier=1, output_scale=None) -> Act:
+               bias=True, depthwise=False, depth_multiplier=1, output_scale=None, dead=(),
+               zeroed=()) -> Act:
     """CONV_2D, or DEPTHWISE_CONV_2D when depthwise=True (out_c = in_c * depth_multiplier);
-    output_scale overrides the scale picked to fit the accumulators."""
+    output_scale overrides the scale picked to fit the accumulators. Output channels in
+    `dead` get a filter scale of DEAD_SCALE (per-channel weights), those in `zeroed` all-zero
+    weights: channels whose value is the same for every input."""
     n, h, w, in_c = x.shape
     kh, kw = kernel
     sh, sw = stride
@@ -136,12 +142,16 @@ def conv_layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(3, 3), stride=(
         rng, accumulator_output_scale(rng, x.scale, x.zero_point, w_scale, fan_in), activation)
     out_scale = out_scale if output_scale is None else output_scale
 
-    if depthwise:
-        weights = b.const(random_weights(rng, (1, kh, kw, out_c)), scale=w_scale,
-                          zero_point=0, axis=3)
-    else:
-        weights = b.const(random_weights(rng, (out_c, kh, kw, in_c)), scale=w_scale,
-                          zero_point=0, axis=0)
+    values = random_weights(rng, (1, kh, kw, out_c) if depthwise else (out_c, kh, kw, in_c))
+    for c in zeroed:  # the output channel's weights
+        if depthwise:
+            values[..., c] = 0
+        else:
+            values[c] = 0
+    if dead:
+        assert per_channel, "dead channels need per-channel scales"
+        w_scale = [DEAD_SCALE if c in dead else s for c, s in enumerate(w_scale)]
+    weights = b.const(values, scale=w_scale, zero_point=0, axis=3 if depthwise else 0)
     inputs = [x.index, weights, *_bias_inputs(b, rng, bias, out_c, x.scale, w_scale)]
     shape = (n, oh, ow, out_c)
     y = b.tensor(shape, scale=out_scale, zero_point=out_zp)

@@ -12,45 +12,15 @@ from mcugen.frontend.tflite_reader import load_tflite
 from mcugen.verify import test_inputs as input_sets
 from tests.builder import ModelBuilder
 from tests.helpers import SHARED_MODELS, assert_bit_exact
-from tests.ops.models import (Act, accumulator_output_scale, fc_layer, input_act, output_quant,
-                              pool_layer, random_bias, random_weights, view_layer, weight_scales)
-
-DEAD_SCALE = 1e-9  # an effective scale this small requantizes every accumulator to one value
-
+from tests.ops.models import Act, conv_layer, fc_layer, input_act, pool_layer, view_layer
 
 def layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(1, 1), padding="SAME", depthwise=False,
           multiplier=1, dead=(), zeroed=(), activation="RELU", bias=True) -> Act:
-    """CONV_2D (or DEPTHWISE_CONV_2D) whose channels in `dead` get a tiny filter scale and
-    those in `zeroed` all-zero weights (their value is then the requantized bias)."""
-    _, h, w, in_c = x.shape
-    kh, kw = kernel
-    out_c = in_c * multiplier if depthwise else out_c
-    shape = (1, kh, kw, out_c) if depthwise else (out_c, kh, kw, in_c)
-    weights = random_weights(rng, shape)
-    scales = weight_scales(rng, out_c, True)
-    typical = float(np.median(scales))  # the output scale suits the live channels
-    for c in dead:
-        scales[c] = DEAD_SCALE
-    for c in zeroed:
-        if depthwise:
-            weights[..., c] = 0
-        else:
-            weights[c] = 0
-    fan_in = kh * kw * (1 if depthwise else in_c)
-    out_scale, out_zp = output_quant(
-        rng, accumulator_output_scale(rng, x.scale, x.zero_point, typical, fan_in), activation)
-    inputs = [x.index, b.const(weights, scale=scales, zero_point=0, axis=3 if depthwise else 0)]
-    if bias:
-        inputs.append(b.const(random_bias(rng, out_c, -20000, 20000),
-                              scale=[x.scale * s for s in scales], zero_point=0))
-    oh, ow = (h, w) if padding == "SAME" else (h - kh + 1, w - kw + 1)
-    y = b.tensor((1, oh, ow, out_c), scale=out_scale, zero_point=out_zp)
-    options = dict(padding=padding, stride_h=1, stride_w=1, fused_activation_function=activation)
-    if depthwise:
-        b.op("DEPTHWISE_CONV_2D", inputs, [y], depth_multiplier=multiplier, **options)
-    else:
-        b.op("CONV_2D", inputs, [y], **options)
-    return Act(y, (1, oh, ow, out_c), out_scale, out_zp)
+    """conv_layer with 1x1 filters and ReLU unless told: channels in `dead` get a tiny filter
+    scale (their value is the zero point), those in `zeroed` all-zero weights (their value
+    is the requantized bias)."""
+    return conv_layer(b, rng, x, out_c, kernel=kernel, padding=padding, activation=activation, bias=bias,
+                      depthwise=depthwise, depth_multiplier=multiplier, dead=dead, zeroed=zeroed)
 
 
 def bias_of(b: ModelBuilder, op: int) -> np.ndarray:

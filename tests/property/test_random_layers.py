@@ -128,3 +128,56 @@ def test_small_multi_op_models(kinds, h, w, c, data, seed):
             x = models.softmax_layer(b, x)
     b.output(x.index)
     assert_bit_exact(b.build(), count=COUNT, seed=seed % 1000)
+
+
+@st.composite
+def constant_channels(draw, channels: int):
+    """(dead, zeroed): output channels given a tiny filter scale or all-zero weights."""
+    kinds = draw(st.lists(st.sampled_from(["live", "live", "dead", "zeroed"]), min_size=channels,
+                          max_size=channels))
+    return (tuple(c for c, k in enumerate(kinds) if k == "dead"),
+            tuple(c for c, k in enumerate(kinds) if k == "zeroed"))
+
+
+@st.composite
+def window(draw, h: int, w: int, depthwise: bool):
+    """Kernel, stride, dilation and padding for an h x w input, with a non-empty output."""
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = draw(st.sampled_from(["SAME", "VALID"]))
+    if out_size("VALID", h, kernel[0], 1, dilation[0]) <= 0 or out_size("VALID", w, kernel[1], 1, dilation[1]) <= 0:
+        padding = "SAME"
+    return dict(kernel=kernel, stride=(draw(st.integers(1, 2)), draw(st.integers(1, 2))), dilation=dilation,
+                padding=padding)
+
+
+@given(h=st.integers(1, 8), w=st.integers(1, 8), c=st.integers(1, 6), mid=st.integers(1, 12),
+       depthwise=st.booleans(), pool=st.booleans(), tail=st.sampled_from(["conv", "fc"]), data=st.data(),
+       seed=seeds)
+def test_chains_with_constant_channels(h, w, c, mid, depthwise, pool, tail, data, seed):
+    """conv -> [depthwise] -> [pool] -> conv or FC, with output channels that hold one value
+    whatever the input (tiny filter scales, zero weights): left out by
+    mcugen/passes/constant_channels.py, folded into the next bias or passed on, bit-exact."""
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder()
+    x = models.input_act(b, rng, (data.draw(st.sampled_from([1, 1, 2])), h, w, c))
+    dead, zeroed = data.draw(constant_channels(mid))
+    x = models.conv_layer(b, rng, x, mid, activation=data.draw(activations), dead=dead, zeroed=zeroed,
+                          **data.draw(window(h, w, False)))
+    if depthwise:
+        multiplier = data.draw(st.integers(1, 2))
+        dead, zeroed = data.draw(constant_channels(mid * multiplier))
+        x = models.conv_layer(b, rng, x, depthwise=True, depth_multiplier=multiplier, dead=dead, zeroed=zeroed,
+                              activation=data.draw(activations), **data.draw(window(*x.shape[1:3], True)))
+    if pool:
+        size = (data.draw(st.integers(1, x.shape[1])), data.draw(st.integers(1, x.shape[2])))
+        x = models.pool_layer(b, x, data.draw(st.sampled_from(["AVERAGE_POOL_2D", "MAX_POOL_2D"])), size,
+                              stride=size)
+    if tail == "conv":
+        x = models.conv_layer(b, rng, x, data.draw(st.integers(1, 8)), activation=data.draw(activations),
+                              **data.draw(window(*x.shape[1:3], False)))
+    else:
+        x = models.fc_layer(b, rng, x, data.draw(st.integers(1, 8)), depth=int(np.prod(x.shape[1:])),
+                            activation=data.draw(activations))
+    b.output(x.index)
+    assert_bit_exact(b.build(), count=COUNT, seed=seed % 1000)
