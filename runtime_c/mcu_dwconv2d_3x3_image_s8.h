@@ -38,23 +38,6 @@ MCU_INLINE int32_t mcu_dwconv2d_3x3_image_s8_buffer_size(int32_t out_h, int32_t 
 typedef void (*mcu_dw3x3_image_fn)(const int16_t *image, int8_t *out, int32_t out_w,
                                    int32_t out_h, const int32_t *stream);
 
-/* The multiply-accumulates of outputs o, o + 1 from one image row (words x01, x23 in t0, t1):
- * acc0 += x0 w0 + x1 w1 + x2 w2, acc1 = from + x1 w0 + x2 w1 + x3 w2. */
-#define MCU_DW3X3_IMAGE_ROW_ASM(a, b, from)                                                       \
-    "smlatb %[acc1], %[t0], %[" a "], %[" from "]\n\t"                                            \
-    "smlad %[acc0], %[t0], %[" a "], %[acc0]\n\t"                                                 \
-    "smlabt %[acc0], %[t1], %[" b "], %[acc0]\n\t"                                                \
-    "smlad %[acc1], %[t1], %[" b "], %[acc1]\n\t"
-/* SMMLAR and the accumulator's sign of mcu_requant_doubled (multiplier, c in t0, t1) */
-#define MCU_DW3X3_IMAGE_HIGH_ASM(acc)                                                             \
-    "smmlar %[t2], %[" acc "], %[t0], %[t1]\n\t"                                                  \
-    "add %[" acc "], %[t2], %[" acc "], asr #31\n\t"
-/* its shift (right in t0) and saturation */
-#define MCU_DW3X3_IMAGE_SHIFT_ASM(acc)                                                            \
-    "asr %[" acc "], %[" acc "], %[t0]\n\t"                                                       \
-    "ssat %[" acc "], #8, %[" acc "]\n\t"                                                         \
-    MCU_DW3X3_ASM_CLAMP("%[" acc "]")
-
 /* All outputs of one channel, stride 1, in C: the reference, and what runs where the assembly
  * does not (other cores and compilers, rows of one output). */
 MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
@@ -83,120 +66,143 @@ MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_
     }
 }
 
-#if MCU_DW3X3_ASM
-/* All outputs of one channel, stride 1, pairs = out_w / 2 >= 1, in assembly: two outputs per
- * word of an image row, then the last one of an odd row, 7 instructions from one row to the next.
- * w: A0 B0 A1 B1 A2 B2; q: doubled bias, multiplier, c, right (a copy on the stack: the loops
- * have no register for a pointer to it); row_bytes the image row in bytes. */
-MCU_INLINE void mcu_dw3x3_image_s1_asm(const int32_t *g, int8_t *out, int32_t out_w,
-                                       int32_t pairs, int32_t out_h, const int32_t *w,
-                                       const int32_t *q, int32_t channels, int32_t row_bytes,
-                                       int32_t act_min, int32_t act_max)
-{
-    const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
-    const int32_t *end = g + pairs;
-    const int32_t step = row_bytes - 4 * pairs; /* from a row's end to the next row */
-    int32_t rows = out_h, acc0, acc1, t0, t1, t2;
-#define MCU_DW3X3_IMAGE_ASM(tail)                                                                 \
-    __asm__ volatile(                                                                             \
-        "1:\n\t"                                                                                  \
-        "ldr %[acc0], %[bias]\n\t"                                                                \
-        "ldrd %[t0], %[t1], [%[g]], #4\n\t"                                                       \
-        MCU_DW3X3_IMAGE_ROW_ASM("a0", "b0", "acc0")                                               \
-        "ldrd %[t0], %[t1], [%[g], #%c[rb] - 4]\n\t"                                              \
-        MCU_DW3X3_IMAGE_ROW_ASM("a1", "b1", "acc1")                                               \
-        "ldrd %[t0], %[t1], [%[g], #2 * %c[rb] - 4]\n\t"                                          \
-        MCU_DW3X3_IMAGE_ROW_ASM("a2", "b2", "acc1")                                               \
-        "ldrd %[t0], %[t1], %[mc]\n\t"                                                            \
-        MCU_DW3X3_IMAGE_HIGH_ASM("acc0")                                                          \
-        MCU_DW3X3_IMAGE_HIGH_ASM("acc1")                                                          \
-        "ldr %[t0], %[right]\n\t"                                                                 \
-        MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")                                                         \
-        MCU_DW3X3_IMAGE_SHIFT_ASM("acc1")                                                         \
-        /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */     \
-        ".if %c[ch] <= 255\n\t"                                                                   \
-        "strb %[acc0], [%[out]], #%c[ch]\n\t"                                                     \
-        "strb %[acc1], [%[out]], #%c[ch]\n\t"                                                     \
-        ".else\n\t"                                                                               \
-        "strb %[acc1], [%[out], %[ch]]\n\t"                                                       \
-        "strb %[acc0], [%[out]]\n\t"                                                              \
-        "addw %[out], %[out], #2 * %c[ch]\n\t"                                                    \
-        ".endif\n\t"                                                                              \
-        "cmp %[g], %[end]\n\t"                                                                    \
-        "bne 1b\n\t"                                                                              \
-        tail                                                                                      \
-        "ldr %[t0], %[step]\n\t"                                                                  \
-        "add %[g], %[g], %[t0]\n\t"                                                               \
-        "add %[end], %[end], #%c[rb]\n\t"                                                         \
-        "ldr %[t0], %[rows]\n\t"                                                                  \
-        "subs %[t0], %[t0], #1\n\t"                                                               \
-        "str %[t0], %[rows]\n\t"                                                                  \
-        "bne 1b\n\t"                                                                              \
-        : [g] "+&r"(g), [out] "+&r"(out), [end] "+&r"(end), [acc0] "=&r"(acc0),                  \
-          [acc1] "=&r"(acc1), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [rows] "+m"(rows)   \
-        : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2),     \
-          [bias] "m"(q[0]), [mc] "m"(q[1]), "m"(q[2]), [right] "m"(q[3]), [step] "m"(step),       \
-          [ch] "i"(channels), [rb] "i"(row_bytes), [act_min] "i"(act_min),                        \
-          [act_max] "i"(act_max)                                                                  \
-        : "cc", "memory")
-    if (out_w & 1) {
-        /* the last output of a row, the first of a pair: x0 w0 + x1 w1 + x2 w2 */
-        MCU_DW3X3_IMAGE_ASM("ldr %[acc0], %[bias]\n\t"
-                            "ldrd %[t0], %[t1], [%[g]]\n\t"
-                            "smlad %[acc0], %[t0], %[a0], %[acc0]\n\t"
-                            "smlabt %[acc0], %[t1], %[b0], %[acc0]\n\t"
-                            "ldrd %[t0], %[t1], [%[g], #%c[rb]]\n\t"
-                            "smlad %[acc0], %[t0], %[a1], %[acc0]\n\t"
-                            "smlabt %[acc0], %[t1], %[b1], %[acc0]\n\t"
-                            "ldrd %[t0], %[t1], [%[g], #2 * %c[rb]]\n\t"
-                            "smlad %[acc0], %[t0], %[a2], %[acc0]\n\t"
-                            "smlabt %[acc0], %[t1], %[b2], %[acc0]\n\t"
-                            "ldrd %[t0], %[t1], %[mc]\n\t"
-                            MCU_DW3X3_IMAGE_HIGH_ASM("acc0")
-                            "ldr %[t0], %[right]\n\t"
-                            MCU_DW3X3_IMAGE_SHIFT_ASM("acc0")
-                            ".if %c[ch] <= 255\n\t"
-                            "strb %[acc0], [%[out]], #%c[ch]\n\t"
-                            ".else\n\t"
-                            "strb %[acc0], [%[out]]\n\t"
-                            "addw %[out], %[out], #%c[ch]\n\t"
-                            ".endif\n\t");
-    } else {
-        MCU_DW3X3_IMAGE_ASM("");
+#if MCU_ASM
+/*
+ * On DSP cores the image function is a naked assembly function, for GCC and Clang alike: the
+ * loops of mcu_dw3x3_image_s1_c, two outputs per word of an image row, then the last one of an
+ * odd row, 7 instructions from one row to the next. Registers: r0 g, r1 out, lr the row's end,
+ * r2 r3 the two sums, r4-r9 the weight words A0 B0 A1 B1 A2 B2, r10-r12 scratch. Frame: [sp]
+ * bias, [sp+4] multiplier, [sp+8] c, [sp+12] right, [sp+16] from a row's end to the next row,
+ * [sp+20] rows left. MCU_DW_CH is the channel count, MCU_DW_RB the image row in bytes (at most
+ * 512: the LDRD offsets reach two rows). Rows of one output go to the C loops (name##_c).
+ */
+/* the multiply-accumulates of outputs o, o + 1 from one image row (words x01, x23 in r10,
+ * r11): r2 += x0 w0 + x1 w1 + x2 w2, r3 = from + x1 w0 + x2 w1 + x3 w2 */
+#define MCU_DW3X3_IMAGE_ROW_ASM(a, b, from)                                               \
+    "smlatb r3, r10, " a ", " from "\n\t"                                                  \
+    "smlad r2, r10, " a ", r2\n\t"                                                         \
+    "smlabt r2, r11, " b ", r2\n\t"                                                        \
+    "smlad r3, r11, " b ", r3\n\t"
+/* requantization of sum r: SMMLAR with the sign, the shift, SSAT and the bounds (multiplier
+ * and c in r10, r11 for the first, right in r10 for the second) */
+#define MCU_DW3X3_IMAGE_HIGH_ASM(r)                                                       \
+    "smmlar r12, " r ", r10, r11\n\t"                                                      \
+    "add " r ", r12, " r ", asr #31\n\t"
+#define MCU_DW3X3_IMAGE_SHIFT_ASM(r)                                                      \
+    "asr " r ", " r ", r10\n\t"                                                            \
+    MCU_DW3X3_ROW_CLAMP(r)
+/* every row of the channel; `tail` the last output of an odd row */
+#define MCU_DW3X3_IMAGE_ROWS_ASM(tail)                                                    \
+    "1:\n\t"                                                                              \
+    "ldr r2, [sp]\n\t"                                                                    \
+    "ldrd r10, r11, [r0], #4\n\t"                                                         \
+    MCU_DW3X3_IMAGE_ROW_ASM("r4", "r5", "r2")                                             \
+    "ldrd r10, r11, [r0, #MCU_DW_RB - 4]\n\t"                                             \
+    MCU_DW3X3_IMAGE_ROW_ASM("r6", "r7", "r3")                                             \
+    "ldrd r10, r11, [r0, #2 * MCU_DW_RB - 4]\n\t"                                         \
+    MCU_DW3X3_IMAGE_ROW_ASM("r8", "r9", "r3")                                             \
+    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
+    MCU_DW3X3_IMAGE_HIGH_ASM("r2")                                                        \
+    MCU_DW3X3_IMAGE_HIGH_ASM("r3")                                                        \
+    "ldr r10, [sp, #12]\n\t"                                                              \
+    MCU_DW3X3_IMAGE_SHIFT_ASM("r2")                                                       \
+    MCU_DW3X3_IMAGE_SHIFT_ASM("r3")                                                       \
+    /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */ \
+    ".if MCU_DW_CH <= 255\n\t"                                                            \
+    "strb r2, [r1], #MCU_DW_CH\n\t"                                                       \
+    "strb r3, [r1], #MCU_DW_CH\n\t"                                                       \
+    ".else\n\t"                                                                           \
+    "strb r3, [r1, #MCU_DW_CH]\n\t"                                                       \
+    "strb r2, [r1]\n\t"                                                                   \
+    "addw r1, r1, #2 * MCU_DW_CH\n\t"                                                     \
+    ".endif\n\t"                                                                          \
+    "cmp r0, lr\n\t"                                                                      \
+    "bne 1b\n\t"                                                                          \
+    tail                                                                                  \
+    "ldrd r10, r11, [sp, #16]\n\t"                                                        \
+    "add r0, r0, r10\n\t"                                                                 \
+    "addw lr, lr, #MCU_DW_RB\n\t"                                                         \
+    "subs r11, r11, #1\n\t"                                                               \
+    "str r11, [sp, #20]\n\t"                                                              \
+    "bne 1b\n\t"
+/* the last output of an odd row, the first of a pair: x0 w0 + x1 w1 + x2 w2 */
+#define MCU_DW3X3_IMAGE_LAST_ASM                                                          \
+    "ldr r2, [sp]\n\t"                                                                    \
+    "ldrd r10, r11, [r0]\n\t"                                                             \
+    "smlad r2, r10, r4, r2\n\t"                                                           \
+    "smlabt r2, r11, r5, r2\n\t"                                                          \
+    "ldrd r10, r11, [r0, #MCU_DW_RB]\n\t"                                                 \
+    "smlad r2, r10, r6, r2\n\t"                                                           \
+    "smlabt r2, r11, r7, r2\n\t"                                                          \
+    "ldrd r10, r11, [r0, #2 * MCU_DW_RB]\n\t"                                             \
+    "smlad r2, r10, r8, r2\n\t"                                                           \
+    "smlabt r2, r11, r9, r2\n\t"                                                          \
+    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
+    MCU_DW3X3_IMAGE_HIGH_ASM("r2")                                                        \
+    "ldr r10, [sp, #12]\n\t"                                                              \
+    MCU_DW3X3_IMAGE_SHIFT_ASM("r2")                                                       \
+    ".if MCU_DW_CH <= 255\n\t"                                                            \
+    "strb r2, [r1], #MCU_DW_CH\n\t"                                                       \
+    ".else\n\t"                                                                           \
+    "strb r2, [r1]\n\t"                                                                   \
+    "addw r1, r1, #MCU_DW_CH\n\t"                                                         \
+    ".endif\n\t"
+/* A layer's image function (mcu_dw3x3_image_fn): its channel count, image row length (int16,
+ * even) and activation bounds as integer literals; out_w and out_h stay run-time arguments. */
+#define MCU_DWCONV2D_3X3_IMAGE_LAYER(name, CHANNELS, ROW_LEN, ACT_MIN, ACT_MAX)                    \
+    __attribute__((used, noinline)) static void name##_c(const int16_t *image, int8_t *out,      \
+                                                         int32_t out_w, int32_t out_h,            \
+                                                         const int32_t *stream)                   \
+    {                                                                                             \
+        mcu_dw3x3_image_s1_c((const int32_t *)(const void *)image, out, out_w, out_h, stream,     \
+                             stream + 6, (CHANNELS), 2 * (ROW_LEN), (ACT_MIN), (ACT_MAX));        \
+    }                                                                                             \
+    __attribute__((naked, noinline, used)) static void name(                                      \
+        __attribute__((unused)) const int16_t *image, __attribute__((unused)) int8_t *out,        \
+        __attribute__((unused)) int32_t out_w, __attribute__((unused)) int32_t out_h,             \
+        __attribute__((unused)) const int32_t *stream)                                            \
+    {                                                                                             \
+        __asm__ volatile(                                                                         \
+            MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                                      \
+            ".set MCU_DW_CH, " MCU_ASM_STR(CHANNELS) "\n\t"                                       \
+            ".set MCU_DW_RB, 2 * " MCU_ASM_STR(ROW_LEN) "\n\t"                                    \
+            "cmp r2, #2\n\t"                                                                      \
+            "bge 7f\n\t"                                                                          \
+            "b " #name "_c\n\t"                                                                   \
+            "7:\n\t"                                                                              \
+            "push {r4-r11, lr}\n\t"                                                               \
+            "ldr r12, [sp, #36]\n\t"                                                              \
+            "sub sp, sp, #24\n\t"                                                                 \
+            "add r4, r12, #24\n\t"                                                                \
+            "ldm r4, {r4-r7}\n\t"                                                                 \
+            "stm sp, {r4-r7}\n\t"                                                                 \
+            "lsr r4, r2, #1\n\t"                                                                  \
+            "add lr, r0, r4, lsl #2\n\t"                                                          \
+            "movw r5, #MCU_DW_RB\n\t"                                                             \
+            "sub r5, r5, r4, lsl #2\n\t"                                                          \
+            "strd r5, r3, [sp, #16]\n\t"                                                          \
+            "ldm r12, {r4-r9}\n\t"                                                                \
+            "tst r2, #1\n\t"                                                                      \
+            "bne 5f\n\t"                                                                          \
+            MCU_DW3X3_IMAGE_ROWS_ASM("")                                                          \
+            "b 6f\n\t"                                                                            \
+            "5:\n\t"                                                                              \
+            MCU_DW3X3_IMAGE_ROWS_ASM(MCU_DW3X3_IMAGE_LAST_ASM)                                    \
+            "6:\n\t"                                                                              \
+            "add sp, sp, #24\n\t"                                                                 \
+            "pop {r4-r11, pc}\n\t");                                                              \
     }
-#undef MCU_DW3X3_IMAGE_ASM
-}
-#endif
-
-/* All outputs of one channel, stride 1: the assembly on DSP cores with GCC, the C loops
- * elsewhere and for rows of one output (patch stages can give a layer those). */
-MCU_INLINE void mcu_dw3x3_image_s1(const int32_t *g, int8_t *out, int32_t out_w, int32_t out_h,
-                                   const int32_t *w, const int32_t *q, int32_t channels,
-                                   int32_t row_bytes, int32_t act_min, int32_t act_max)
-{
-#if MCU_DW3X3_ASM
-    const int32_t pairs = out_w >> 1;
-    if (pairs == 0) {
-        mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
-        return;
-    }
-    mcu_dw3x3_image_s1_asm(g, out, out_w, pairs, out_h, w, q, channels, row_bytes, act_min,
-                           act_max);
 #else
-    mcu_dw3x3_image_s1_c(g, out, out_w, out_h, w, q, channels, row_bytes, act_min, act_max);
-#endif
-}
-
 /* A layer's image function: its channel count, image row length (int16, even) and activation
  * bounds as constants; out_w and out_h stay run-time arguments. */
 #define MCU_DWCONV2D_3X3_IMAGE_LAYER(name, CHANNELS, ROW_LEN, ACT_MIN, ACT_MAX)                    \
     MCU_NOINLINE void name(const int16_t *image, int8_t *out, int32_t out_w, int32_t out_h,      \
                            const int32_t *stream)                                                 \
     {                                                                                             \
-        const int32_t q[4] = {stream[6], stream[7], stream[8], stream[9]};                        \
-        mcu_dw3x3_image_s1((const int32_t *)(const void *)image, out, out_w, out_h, stream, q,    \
-                           (CHANNELS), 2 * (ROW_LEN), (ACT_MIN), (ACT_MAX));                      \
+        mcu_dw3x3_image_s1_c((const int32_t *)(const void *)image, out, out_w, out_h, stream,     \
+                             stream + 6, (CHANNELS), 2 * (ROW_LEN), (ACT_MIN), (ACT_MAX));        \
     }
+#endif
 
 /* Input row of four channels (src: channel c0 of the row's first pixel that reaches the
  * windows) into the four images, lane_size int16 apart: columns [first, last) of image row

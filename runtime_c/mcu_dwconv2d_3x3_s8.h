@@ -67,21 +67,13 @@ MCU_INLINE int8_t mcu_dw3x3_out(int32_t acc2, int32_t multiplier, int32_t c, int
     return (int8_t)mcu_clamp_s8(mcu_requant_doubled(acc2, multiplier, c, right), act_min, act_max);
 }
 
-/* The row loops below in assembly on DSP cores with GCC optimizing: GCC 12 spills them
- * (stride 1: 38 instructions per two outputs instead of 32, now 31) and splits the LDRD pairs. Not
- * with Clang, whose register allocator cannot give the stride-1 loop its 14 registers
- * ("inline assembly requires more registers than available"). The C loops are the
- * reference and run everywhere else. */
-#if MCU_SIMD_DSP && defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
+/* The expansion loop below in inline assembly on DSP cores, optimizing (GCC 12 made 8
+ * instructions per pair of the C loop, the assembly 6); the C loop is the reference and runs
+ * everywhere else. The row functions (MCU_DWCONV2D_3X3_LAYER) are naked assembly functions on
+ * every DSP core instead: an inline-assembly loop cannot get 14 registers from Clang ("inline
+ * assembly requires more registers than available"). */
+#if MCU_SIMD_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 #define MCU_DW3X3_ASM 1
-/* The activation clamp of %[r] after SSAT, only for bounds inside the int8 range. */
-#define MCU_DW3X3_ASM_CLAMP(r)                                                                  \
-    ".if %c[act_min] > -128\n\t"                                                                \
-    "cmp " r ", %[act_min]\n\tit lt\n\tmovlt " r ", %[act_min]\n\t"                           \
-    ".endif\n\t"                                                                                \
-    ".if %c[act_max] < 127\n\t"                                                                 \
-    "cmp " r ", %[act_max]\n\tit gt\n\tmovgt " r ", %[act_max]\n\t"                           \
-    ".endif\n\t"
 #else
 #define MCU_DW3X3_ASM 0
 #endif
@@ -101,59 +93,6 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
 {
     const int32_t a0 = w[0], b0 = w[1], a1 = w[2], b1 = w[3], a2 = w[4], b2 = w[5];
     const int32_t *const end = g + 3 * (out_w >> 1);
-#if MCU_DW3X3_ASM
-    if (g != end) {
-        /* 14 registers: the bias and the requantization come from the stack each time */
-        const int32_t params[4] = {q[0], q[1], q[2], q[3]};
-        int32_t acc0, acc1, t0, t1, t2;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldr %[acc0], %[bias]\n\t"
-            "ldrd %[t0], %[t1], [%[g]], #12\n\t"
-            "smlatb %[acc1], %[t0], %[a0], %[acc0]\n\t"
-            "smlad %[acc0], %[t0], %[a0], %[acc0]\n\t"
-            "smlad %[acc0], %[t1], %[a1], %[acc0]\n\t"
-            "smlatb %[acc1], %[t1], %[a1], %[acc1]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #-4]\n\t"
-            "smlad %[acc0], %[t0], %[a2], %[acc0]\n\t"
-            "smlatb %[acc1], %[t0], %[a2], %[acc1]\n\t"
-            "smlabt %[acc0], %[t1], %[b0], %[acc0]\n\t"
-            "smlad %[acc1], %[t1], %[b0], %[acc1]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #4]\n\t"
-            "smlabt %[acc0], %[t0], %[b1], %[acc0]\n\t"
-            "smlad %[acc1], %[t0], %[b1], %[acc1]\n\t"
-            "smlabt %[acc0], %[t1], %[b2], %[acc0]\n\t"
-            "smlad %[acc1], %[t1], %[b2], %[acc1]\n\t"
-            "ldrd %[t0], %[t1], %[mc]\n\t"
-            "smmlar %[t2], %[acc0], %[t0], %[t1]\n\t"
-            "add %[acc0], %[t2], %[acc0], asr #31\n\t"
-            "smmlar %[t2], %[acc1], %[t0], %[t1]\n\t"
-            "add %[acc1], %[t2], %[acc1], asr #31\n\t"
-            "ldr %[t0], %[right]\n\t"
-            "asr %[acc0], %[acc0], %[t0]\n\t"
-            "asr %[acc1], %[acc1], %[t0]\n\t"
-            "ssat %[acc0], #8, %[acc0]\n\t"
-            "ssat %[acc1], #8, %[acc1]\n\t"
-            MCU_DW3X3_ASM_CLAMP("%[acc0]")
-            MCU_DW3X3_ASM_CLAMP("%[acc1]")
-            "strb %[acc1], [%[out], %[ch]]\n\t"
-            ".if 2 * %c[ch] <= 255\n\t"
-            "strb %[acc0], [%[out]], #2 * %c[ch]\n\t"
-            ".else\n\t"
-            "strb %[acc0], [%[out]]\n\t"
-            "addw %[out], %[out], #2 * %c[ch]\n\t"
-            ".endif\n\t"
-            "cmp %[g], %[end]\n\t"
-            "bne 1b\n\t"
-            : [g] "+&r"(g), [out] "+&r"(out), [acc0] "=&r"(acc0), [acc1] "=&r"(acc1),
-              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2)
-            : [end] "r"(end), [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1),
-              [a2] "r"(a2), [b2] "r"(b2), [bias] "m"(params[0]), [mc] "m"(params[1]),
-              "m"(params[2]), [right] "m"(params[3]), [ch] "i"(channels),
-              [act_min] "i"(act_min), [act_max] "i"(act_max)
-            : "cc", "memory");
-    }
-#else
     for (; g != end; out += 2 * channels, g += 3) {
         const int32_t x0 = mcu_dw3x3_load(g), x1 = mcu_dw3x3_load(g + 1), x2 = mcu_dw3x3_load(g + 2);
         const int32_t y0 = mcu_dw3x3_load(g + 3), y1 = mcu_dw3x3_load(g + 4), y2 = mcu_dw3x3_load(g + 5);
@@ -173,32 +112,13 @@ MCU_INLINE void mcu_dw3x3_row_s1(const int32_t *g, int8_t *out, int32_t out_w, c
         out[0] = mcu_dw3x3_out(acc0, q[1], q[2], q[3], act_min, act_max);
         out[channels] = mcu_dw3x3_out(acc1, q[1], q[2], q[3], act_min, act_max);
     }
-#endif
     if (out_w & 1) {
-#if MCU_DW3X3_ASM
-        /* the loads paired (GCC 12 made six LDR) */
-        int32_t acc, t0, t1;
-        __asm__(
-            "ldrd %[t0], %[t1], [%[g]]\n\t"
-            "smlad %[acc], %[t0], %[a0], %[bias]\n\t"
-            "smlad %[acc], %[t1], %[a1], %[acc]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #8]\n\t"
-            "smlad %[acc], %[t0], %[a2], %[acc]\n\t"
-            "smlabt %[acc], %[t1], %[b0], %[acc]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #16]\n\t"
-            "smlabt %[acc], %[t0], %[b1], %[acc]\n\t"
-            "smlabt %[acc], %[t1], %[b2], %[acc]\n\t"
-            : [acc] "=&r"(acc), [t0] "=&r"(t0), [t1] "=&r"(t1)
-            : [g] "r"(g), [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2),
-              [b2] "r"(b2), [bias] "r"(q[0]), "m"(*(const int32_t(*)[6])(const void *)g));
-#else
         int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
         acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
         acc = mcu_smlad(mcu_dw3x3_load(g + 2), a2, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 3), b0, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 4), b1, acc);
         acc = mcu_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
-#endif
         out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
     }
 }
@@ -212,44 +132,6 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
     const int32_t a0 = w[0], a1 = w[2], a2 = w[4], b2 = w[5];
     const int32_t w2 = mcu_pkhtb(w[3], w[1]);
     const int32_t *const end = g + 3 * out_w;
-#if MCU_DW3X3_ASM
-    if (g != end) {
-        /* 14 registers: c and right come from the stack each time */
-        const int32_t params[2] = {q[2], q[3]};
-        int32_t acc, t0, t1;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldrd %[t0], %[t1], [%[g]], #12\n\t"
-            "smlad %[acc], %[t0], %[a0], %[bias]\n\t"
-            "smlad %[acc], %[t1], %[a1], %[acc]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #-4]\n\t"
-            "smlad %[acc], %[t0], %[a2], %[acc]\n\t"
-            "smlabb %[acc], %[t1], %[w2], %[acc]\n\t"
-            "ldrd %[t0], %[t1], [%[g], #4]\n\t"
-            "smlabt %[acc], %[t0], %[w2], %[acc]\n\t"
-            "smlabt %[acc], %[t1], %[b2], %[acc]\n\t"
-            "ldrd %[t0], %[t1], %[cr]\n\t"
-            "smmlar %[t0], %[acc], %[mult], %[t0]\n\t"
-            "add %[acc], %[t0], %[acc], asr #31\n\t"
-            "asr %[acc], %[acc], %[t1]\n\t"
-            "ssat %[acc], #8, %[acc]\n\t"
-            MCU_DW3X3_ASM_CLAMP("%[acc]")
-            ".if %c[ch] <= 255\n\t"
-            "strb %[acc], [%[out]], %[ch]\n\t"
-            ".else\n\t"
-            "strb %[acc], [%[out]]\n\t"
-            "addw %[out], %[out], %[ch]\n\t"
-            ".endif\n\t"
-            "cmp %[g], %[end]\n\t"
-            "bne 1b\n\t"
-            : [g] "+&r"(g), [out] "+&r"(out), [acc] "=&r"(acc), [t0] "=&r"(t0), [t1] "=&r"(t1)
-            : [end] "r"(end), [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [w2] "r"(w2),
-              [b2] "r"(b2), [bias] "r"(q[0]), [mult] "r"(q[1]), [cr] "m"(params[0]),
-              "m"(params[1]), [ch] "i"(channels), [act_min] "i"(act_min),
-              [act_max] "i"(act_max)
-            : "cc", "memory");
-    }
-#else
     for (; g != end; out += channels, g += 3) {
         int32_t acc = mcu_smlad(mcu_dw3x3_load(g), a0, q[0]);
         acc = mcu_smlad(mcu_dw3x3_load(g + 1), a1, acc);
@@ -259,9 +141,163 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
         acc = mcu_smlabt(mcu_dw3x3_load(g + 5), b2, acc);
         out[0] = mcu_dw3x3_out(acc, q[1], q[2], q[3], act_min, act_max);
     }
-#endif
 }
 
+#if MCU_ASM
+/*
+ * On DSP cores the row functions are naked assembly functions, for GCC and Clang alike at any
+ * optimization (Clang cannot give an inline-assembly loop 14 registers, GCC 12 spills the C
+ * loops: stride 1 took 38 instructions per two outputs in C, 31 here). They compute what
+ * mcu_dw3x3_row_s1 and mcu_dw3x3_row_s2 above do, instruction for instruction (the C models of
+ * the DSP instructions are the reference); registers: r0 g, r1 out, r4-r9 the weight words,
+ * lr the loop's end; q's words are copied to the frame, [sp] bias, [sp+4] multiplier,
+ * [sp+8] c, [sp+12] right; MCU_DW_CH is the channel count.
+ */
+/* SSAT of r and the bounds [MCU_ACT_MIN, MCU_ACT_MAX] where narrower */
+#define MCU_DW3X3_ROW_CLAMP(r)                                                            \
+    "ssat " r ", #8, " r "\n\t"                                                           \
+    ".if MCU_ACT_MIN > -128\n\t"                                                         \
+    "cmp " r ", #MCU_ACT_MIN\n\tit lt\n\tmovlt " r ", #MCU_ACT_MIN\n\t"                   \
+    ".endif\n\t"                                                                         \
+    ".if MCU_ACT_MAX < 127\n\t"                                                          \
+    "cmp " r ", #MCU_ACT_MAX\n\tit gt\n\tmovgt " r ", #MCU_ACT_MAX\n\t"                   \
+    ".endif\n\t"
+/* the 5th argument (q) after the push of 9 registers, copied to a 16-byte frame */
+#define MCU_DW3X3_ROW_ENTER                                                               \
+    "push {r4-r11, lr}\n\t"                                                               \
+    "ldr r12, [sp, #36]\n\t"                                                              \
+    "sub sp, sp, #16\n\t"                                                                 \
+    "ldm r12, {r4-r7}\n\t"                                                                \
+    "stm sp, {r4-r7}\n\t"
+#define MCU_DW3X3_ROW_LEAVE                                                               \
+    "add sp, sp, #16\n\t"                                                                 \
+    "pop {r4-r11, pc}\n\t"
+/* Stride 1: pairs of outputs (acc0 r2, acc1 r3, t0 r10, t1 r11, t2 r12), then the last
+ * output of an odd row. */
+#define MCU_DW3X3_ROW_S1_ASM                                                              \
+    MCU_DW3X3_ROW_ENTER                                                                   \
+    "lsr r12, r2, #1\n\t"                                                                 \
+    "add r12, r12, r12, lsl #1\n\t"                                                        \
+    "add lr, r0, r12, lsl #2\n\t"                                                          \
+    "and r12, r2, #1\n\t"                                                                 \
+    "push {r12}\n\t" /* out_w & 1, below the frame: the frame's words move by 4 */         \
+    "ldm r3, {r4-r9}\n\t"                                                                 \
+    "cmp r0, lr\n\t"                                                                      \
+    "beq 2f\n\t"                                                                          \
+    "1:\n\t"                                                                              \
+    "ldr r2, [sp, #4]\n\t"                                                                \
+    "ldrd r10, r11, [r0], #12\n\t"                                                        \
+    "smlatb r3, r10, r4, r2\n\t"                                                          \
+    "smlad r2, r10, r4, r2\n\t"                                                           \
+    "smlad r2, r11, r6, r2\n\t"                                                           \
+    "smlatb r3, r11, r6, r3\n\t"                                                          \
+    "ldrd r10, r11, [r0, #-4]\n\t"                                                        \
+    "smlad r2, r10, r8, r2\n\t"                                                           \
+    "smlatb r3, r10, r8, r3\n\t"                                                          \
+    "smlabt r2, r11, r5, r2\n\t"                                                          \
+    "smlad r3, r11, r5, r3\n\t"                                                           \
+    "ldrd r10, r11, [r0, #4]\n\t"                                                         \
+    "smlabt r2, r10, r7, r2\n\t"                                                          \
+    "smlad r3, r10, r7, r3\n\t"                                                           \
+    "smlabt r2, r11, r9, r2\n\t"                                                          \
+    "smlad r3, r11, r9, r3\n\t"                                                           \
+    "ldrd r10, r11, [sp, #8]\n\t"                                                         \
+    "smmlar r12, r2, r10, r11\n\t"                                                        \
+    "add r2, r12, r2, asr #31\n\t"                                                        \
+    "smmlar r12, r3, r10, r11\n\t"                                                        \
+    "add r3, r12, r3, asr #31\n\t"                                                        \
+    "ldr r10, [sp, #16]\n\t"                                                              \
+    "asr r2, r2, r10\n\t"                                                                 \
+    "asr r3, r3, r10\n\t"                                                                 \
+    MCU_DW3X3_ROW_CLAMP("r2")                                                             \
+    MCU_DW3X3_ROW_CLAMP("r3")                                                             \
+    "strb r3, [r1, #MCU_DW_CH]\n\t"                                                        \
+    ".if 2 * MCU_DW_CH <= 255\n\t"                                                         \
+    "strb r2, [r1], #2 * MCU_DW_CH\n\t"                                                     \
+    ".else\n\t"                                                                           \
+    "strb r2, [r1]\n\t"                                                                   \
+    "addw r1, r1, #2 * MCU_DW_CH\n\t"                                                      \
+    ".endif\n\t"                                                                          \
+    "cmp r0, lr\n\t"                                                                      \
+    "bne 1b\n\t"                                                                          \
+    "2:\n\t"                                                                              \
+    "pop {r3}\n\t"                                                                        \
+    "cbz r3, 3f\n\t"                                                                      \
+    "ldrd r10, r11, [r0]\n\t"                                                             \
+    "ldr r2, [sp]\n\t"                                                                    \
+    "smlad r2, r10, r4, r2\n\t"                                                           \
+    "smlad r2, r11, r6, r2\n\t"                                                           \
+    "ldrd r10, r11, [r0, #8]\n\t"                                                         \
+    "smlad r2, r10, r8, r2\n\t"                                                           \
+    "smlabt r2, r11, r5, r2\n\t"                                                          \
+    "ldrd r10, r11, [r0, #16]\n\t"                                                        \
+    "smlabt r2, r10, r7, r2\n\t"                                                          \
+    "smlabt r2, r11, r9, r2\n\t"                                                          \
+    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
+    "smmlar r12, r2, r10, r11\n\t"                                                        \
+    "add r2, r12, r2, asr #31\n\t"                                                        \
+    "ldr r10, [sp, #12]\n\t"                                                              \
+    "asr r2, r2, r10\n\t"                                                                 \
+    MCU_DW3X3_ROW_CLAMP("r2")                                                             \
+    "strb r2, [r1]\n\t"                                                                   \
+    "3:\n\t"                                                                              \
+    MCU_DW3X3_ROW_LEAVE
+/* Stride 2: one output per group (acc r2, bias r9, multiplier r3, weights a0 r4, a1 r5,
+ * a2 r6, (w2 of slots 0, 1) r7, b2 r8; t0 r10, t1 r11). */
+#define MCU_DW3X3_ROW_S2_ASM                                                              \
+    MCU_DW3X3_ROW_ENTER                                                                   \
+    "add r2, r2, r2, lsl #1\n\t"                                                          \
+    "add lr, r0, r2, lsl #2\n\t"                                                          \
+    "ldr r4, [r3]\n\t"                                                                    \
+    "ldr r5, [r3, #8]\n\t"                                                                \
+    "ldr r6, [r3, #16]\n\t"                                                               \
+    "ldr r12, [r3, #4]\n\t"                                                               \
+    "ldr r7, [r3, #12]\n\t"                                                               \
+    "pkhtb r7, r7, r12, asr #16\n\t"                                                      \
+    "ldr r8, [r3, #20]\n\t"                                                               \
+    "ldrd r9, r3, [sp]\n\t"                                                               \
+    "cmp r0, lr\n\t"                                                                      \
+    "beq 2f\n\t"                                                                          \
+    "1:\n\t"                                                                              \
+    "ldrd r10, r11, [r0], #12\n\t"                                                        \
+    "smlad r2, r10, r4, r9\n\t"                                                           \
+    "smlad r2, r11, r5, r2\n\t"                                                           \
+    "ldrd r10, r11, [r0, #-4]\n\t"                                                        \
+    "smlad r2, r10, r6, r2\n\t"                                                           \
+    "smlabb r2, r11, r7, r2\n\t"                                                          \
+    "ldrd r10, r11, [r0, #4]\n\t"                                                         \
+    "smlabt r2, r10, r7, r2\n\t"                                                          \
+    "smlabt r2, r11, r8, r2\n\t"                                                          \
+    "ldrd r10, r11, [sp, #8]\n\t"                                                         \
+    "smmlar r10, r2, r3, r10\n\t"                                                         \
+    "add r2, r10, r2, asr #31\n\t"                                                        \
+    "asr r2, r2, r11\n\t"                                                                 \
+    MCU_DW3X3_ROW_CLAMP("r2")                                                             \
+    ".if MCU_DW_CH <= 255\n\t"                                                            \
+    "strb r2, [r1], #MCU_DW_CH\n\t"                                                        \
+    ".else\n\t"                                                                           \
+    "strb r2, [r1]\n\t"                                                                   \
+    "addw r1, r1, #MCU_DW_CH\n\t"                                                          \
+    ".endif\n\t"                                                                          \
+    "cmp r0, lr\n\t"                                                                      \
+    "bne 1b\n\t"                                                                          \
+    "2:\n\t"                                                                              \
+    MCU_DW3X3_ROW_LEAVE
+/* A layer's row function (mcu_dw3x3_row_fn), with its channel count, horizontal stride (1 or
+ * 2) and activation bounds as integer literals (the generated model writes them); the
+ * geometry stays a run-time argument: patch stages change it. */
+#define MCU_DWCONV2D_3X3_LAYER(name, CHANNELS, STRIDE_W, ACT_MIN, ACT_MAX)                        \
+    __attribute__((naked, noinline, used)) static void name(                                      \
+        __attribute__((unused)) const int32_t *g, __attribute__((unused)) int8_t *out,            \
+        __attribute__((unused)) int32_t out_w, __attribute__((unused)) const int32_t *w,          \
+        __attribute__((unused)) const int32_t *q)                                                 \
+    {                                                                                             \
+        __asm__ volatile(                                                                         \
+            MCU_ASM_BOUNDS(ACT_MIN, ACT_MAX)                                                      \
+            ".set MCU_DW_CH, " MCU_ASM_STR(CHANNELS) "\n\t"                                       \
+            MCU_DW3X3_ROW_S##STRIDE_W##_ASM);                                                     \
+    }
+#else
 /* A layer's row function, with its channel count, horizontal stride and activation bounds as
  * constants (the geometry stays a run-time argument: patch stages change it). Out of line, so
  * that the loop has the registers to itself. */
@@ -275,6 +311,7 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
             mcu_dw3x3_row_s2(g, out, out_w, w, q, (CHANNELS), (ACT_MIN), (ACT_MAX));              \
         }                                                                                         \
     }
+#endif
 
 /* Input row of one channel into ring slot `slot`: columns [first, last) get the pixels
  * src[0], src[channels], ...; the other columns keep the zero point. Column x sits at

@@ -2,8 +2,8 @@
 warning-free: arm-none-eabi-gcc and Clang (`--target=thumbv7em-none-eabi`, the compiler of
 Arm Compiler 6 / Keil MDK), at -O0 (debug builds), -Os and -O2, on a model that has every
 hand-written assembly kernel of the SIMD set: the int16-weight GEMM (1x1 and im2col), the
-FC dot products, the im2col row copy, the plane depthwise rows (GCC only; Clang gets the C
-loops) and the ADD tables; and that model built with Clang (-O2, -O0) and GCC (-O0, -Os),
+FC dot products, the im2col row copy, the depthwise row and image functions (naked, for both
+compilers) and the ADD tables; and that model built with Clang (-O2, -O0) and GCC (-O0, -Os),
 linked into the QEMU harness, gives the host build's bytes on the emulated Cortex-M7 (the
 other target tests run GCC -O2 builds).
 """
@@ -39,7 +39,9 @@ def every_asm_kernel() -> bytes:
     s = b.tensor(z.shape, scale=float(y.scale + z.scale), zero_point=3)
     b.op("ADD", [y.index, z.index], [s])                                               # ADD tables
     s = Act(s, z.shape, float(y.scale + z.scale), 3)
-    f = fc_layer(b, rng, s, 12, depth=16 * 168)                                         # FC
+    t = conv_layer(b, rng, s, 16, kernel=(3, 3), stride=(2, 2), padding="SAME", depthwise=True)
+    t = conv_layer(b, rng, t, 16, kernel=(3, 3), padding="SAME", depthwise=True)     # image dw
+    f = fc_layer(b, rng, t, 12, depth=16 * 42)                                          # FC
     b.output(f.index)
     return b.build()
 
@@ -54,7 +56,7 @@ def test_generated_c_builds_for_cortex_m(compiler, opt, tmp_path):
     compiled = mcugen.compile(every_asm_kernel(), board="stm32f746", kernels="simd")
     source = compiled.files[f"{compiled.prefix}.c"]
     for macro in ("MCU_GEMM_W16_LAYER(", "MCU_FC_W16_LAYER(", "MCU_DWCONV2D_3X3_LAYER(",
-                  "MCU_ADD_TABLE_LAYER(", "mcu_conv2d_im2col_w16_s8("):
+                  "MCU_DWCONV2D_3X3_IMAGE_LAYER(", "MCU_ADD_TABLE_LAYER(", "mcu_conv2d_im2col_w16_s8("):
         assert macro in source, macro
     compiled.write(tmp_path)
     for name in (f"{compiled.prefix}.c", f"{compiled.prefix}_weights.c"):
