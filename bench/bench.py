@@ -72,6 +72,15 @@ def tflm_min_arena(path: Path) -> int | None:
     return high
 
 
+def run_checked(elf, board: str, inputs, sizes, host, what: str):
+    """One inference of elf on board, its measurement; McugenError unless its outputs are
+    the host build's (the default build: SIMD kernels, constant channels dropped)."""
+    [(outputs, measurement)] = run_firmware_batch(elf, board, [inputs], sizes)
+    if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
+        raise McugenError(f"{what} differs from the host build")
+    return measurement
+
+
 def bench_model(path: Path, work: Path) -> dict:
     row = dict(model=path.stem)
     compiled = mcugen.compile(path, board=BOARDS["m7"])
@@ -89,19 +98,16 @@ def bench_model(path: Path, work: Path) -> dict:
             split = flash_split(elf, compiled.prefix)
             row.update(flash=split.flash, weights=split.weights, model_code=split.model_code,
                        kernels=split.kernels, harness=split.harness)
-        [(outputs, measurement)] = run_firmware_batch(elf, board, [inputs], sizes)
+        measurement = run_checked(elf, board, inputs, sizes, host, f"{path.name}: output on {board}")
         if key == "m7":
             row.update(stack=measurement.stack_bytes, sram_total=summary.peak_sram_bytes + measurement.stack_bytes)
-        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
-            raise McugenError(f"{path.name}: output on {board} differs from the host build")
         row[f"{key}_instructions"] = measurement.instructions
         row[f"{key}_per_mac"] = round(measurement.instructions / summary.macs, 2) if summary.macs else None
     if summary.constant_macs:  # the kernels' own speed: every channel computed
         every = mcugen.compile(path, board=BOARDS["m7"], constant_channels="keep")
         elf = build_firmware(every, BOARDS["m7"], work / f"{path.stem}_every_channel")
-        [(outputs, measurement)] = run_firmware_batch(elf, BOARDS["m7"], [inputs], sizes)
-        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
-            raise McugenError(f"{path.name}: output with every channel computed differs from the host build")
+        measurement = run_checked(elf, BOARDS["m7"], inputs, sizes, host,
+                                  f"{path.name}: output with every channel computed")
         row["m7_every_channel_per_mac"] = round(measurement.instructions / summary.macs, 2)
     row.update(portable_columns(path, work, inputs, sizes, host, summary.macs))
     row.update(memory_columns(path, work, inputs, sizes, host, summary))
@@ -118,9 +124,8 @@ def memory_columns(path: Path, work: Path, inputs, sizes, host, summary) -> dict
     if patched.plan.patches:
         columns["patch_extra_pct"] = round(100 * patched.summary.extra_macs / summary.macs, 1)
         elf = build_firmware(patched, BOARDS["m7"], work / f"{path.stem}_patched")
-        [(outputs, measurement)] = run_firmware_batch(elf, BOARDS["m7"], [inputs], sizes)
-        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
-            raise McugenError(f"{path.name}: patched output on the M7 differs from the host build")
+        measurement = run_checked(elf, BOARDS["m7"], inputs, sizes, host,
+                                  f"{path.name}: patched output on the M7")
         columns["m7_patched_instructions"] = measurement.instructions
         columns["patched_stack"] = measurement.stack_bytes
     return columns
@@ -132,9 +137,8 @@ def portable_columns(path: Path, work: Path, inputs, sizes, host, macs: int) -> 
     compiled, columns = mcugen.compile(path, board=BOARDS["m7"], kernels="portable"), {}
     for key, board in BOARDS.items():
         elf = build_firmware(compiled, board, work / f"{path.stem}_{board}_portable")
-        [(outputs, measurement)] = run_firmware_batch(elf, board, [inputs], sizes)
-        if any(a.tobytes() != b.tobytes() for a, b in zip(outputs, host)):
-            raise McugenError(f"{path.name}: portable output on {board} differs from the SIMD host build")
+        measurement = run_checked(elf, board, inputs, sizes, host,
+                                  f"{path.name}: portable output on {board}")
         columns[f"{key}_portable_instructions"] = measurement.instructions
         columns[f"{key}_portable_per_mac"] = round(measurement.instructions / macs, 2) if macs else None
     return columns

@@ -10,11 +10,10 @@ import numpy as np
 
 from mcugen.boards import Board, get_board
 from mcugen.codegen import render_plan
-from mcugen.codegen.render import CONST_BYTES, plan_macs, running_lowered
+from mcugen.codegen.render import CONST_BYTES, model_macs, running_lowered
 from mcugen.errors import McugenError
 from mcugen.frontend import load_tflite, parse_tflite
 from mcugen.ir import Graph
-from mcugen.ops import spec_for
 from mcugen.passes import CONSTANT_CHANNEL_MODES, run_passes
 from mcugen.passes.kernels import resolve_kernels, select_kernels
 from mcugen.planner import Plan, plan_memory
@@ -95,7 +94,7 @@ class CompiledModel:
             + ("" if st.input_in_arena else " (input read from your buffer)") for st in stages)
         constant_macs = sum(op.params.get("constant_macs", 0) for op in self.graph.ops)
         return Summary(ops=len(self.graph.ops), layers=len(plan.code_ops),
-                       macs=plan_macs(plan) + constant_macs, constant_macs=constant_macs,
+                       macs=model_macs(plan.graph), constant_macs=constant_macs,
                        peak_sram_bytes=plan.peak_sram_bytes,
                        weights_bytes=weights, code_bytes_estimate=code,
                        wide_weights_bytes=_wide_weights_bytes(plan),
@@ -204,8 +203,8 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     budget = sram_budget if sram_budget is not None else (
         board.sram_bytes if board is not None and check_fit else None)
     # max_extra_macs is a fraction of the model's MACs, constant channels included
-    model_macs = sum(spec_for(op).macs(passed, op) + op.params.get("constant_macs", 0) for op in passed.ops)
-    plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, model_macs)
+    total_macs = model_macs(passed)
+    plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, total_macs)
     if sram_budget is not None and plan.peak_sram_bytes > sram_budget:
         raise McugenError(f"cannot meet the SRAM budget of {sram_budget:,} bytes: the best plan "
                           f"needs {plan.peak_sram_bytes:,} ({_tried(plan)})")
@@ -215,7 +214,7 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
             and model.summary.wide_weights_bytes):
         # int16 pre-extended weights do not fit the flash: the int8 layout, same plan
         lowered = select_kernels(passed, kernel_set, wide_weights=False)
-        plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, model_macs)
+        plan = plan_memory(lowered, memory, patches, budget, max_extra_macs, total_macs)
         model = CompiledModel(plan=plan, prefix=prefix,
                               files=render_plan(plan, prefix, debug_guards), board=board)
     if board is not None and check_fit:

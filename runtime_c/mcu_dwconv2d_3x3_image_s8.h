@@ -83,14 +83,6 @@ MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_
     "smlad r2, r10, " a ", r2\n\t"                                                         \
     "smlabt r2, r11, " b ", r2\n\t"                                                        \
     "smlad r3, r11, " b ", r3\n\t"
-/* requantization of sum r: SMMLAR with the sign, the shift, SSAT and the bounds (multiplier
- * and c in r10, r11 for the first, right in r10 for the second) */
-#define MCU_DW3X3_IMAGE_HIGH_ASM(r)                                                       \
-    "smmlar r12, " r ", r10, r11\n\t"                                                      \
-    "add " r ", r12, " r ", asr #31\n\t"
-#define MCU_DW3X3_IMAGE_SHIFT_ASM(r)                                                      \
-    "asr " r ", " r ", r10\n\t"                                                            \
-    MCU_DW3X3_ROW_CLAMP(r)
 /* every row of the channel; `tail` the last output of an odd row */
 #define MCU_DW3X3_IMAGE_ROWS_ASM(tail)                                                    \
     "1:\n\t"                                                                              \
@@ -102,11 +94,11 @@ MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_
     "ldrd r10, r11, [r0, #2 * MCU_DW_RB - 4]\n\t"                                         \
     MCU_DW3X3_IMAGE_ROW_ASM("r8", "r9", "r3")                                             \
     "ldrd r10, r11, [sp, #4]\n\t"                                                         \
-    MCU_DW3X3_IMAGE_HIGH_ASM("r2")                                                        \
-    MCU_DW3X3_IMAGE_HIGH_ASM("r3")                                                        \
+    MCU_DW3X3_HIGH_ASM("r2")                                                              \
+    MCU_DW3X3_HIGH_ASM("r3")                                                              \
     "ldr r10, [sp, #12]\n\t"                                                              \
-    MCU_DW3X3_IMAGE_SHIFT_ASM("r2")                                                       \
-    MCU_DW3X3_IMAGE_SHIFT_ASM("r3")                                                       \
+    MCU_DW3X3_SHIFT_ASM("r2")                                                             \
+    MCU_DW3X3_SHIFT_ASM("r3")                                                             \
     /* two post-indexed stores up to 255 channels (the immediate's reach), else ADDW */ \
     ".if MCU_DW_CH <= 255\n\t"                                                            \
     "strb r2, [r1], #MCU_DW_CH\n\t"                                                       \
@@ -137,16 +129,8 @@ MCU_INLINE void mcu_dw3x3_image_s1_c(const int32_t *g, int8_t *out, int32_t out_
     "ldrd r10, r11, [r0, #2 * MCU_DW_RB]\n\t"                                             \
     "smlad r2, r10, r8, r2\n\t"                                                           \
     "smlabt r2, r11, r9, r2\n\t"                                                          \
-    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
-    MCU_DW3X3_IMAGE_HIGH_ASM("r2")                                                        \
-    "ldr r10, [sp, #12]\n\t"                                                              \
-    MCU_DW3X3_IMAGE_SHIFT_ASM("r2")                                                       \
-    ".if MCU_DW_CH <= 255\n\t"                                                            \
-    "strb r2, [r1], #MCU_DW_CH\n\t"                                                       \
-    ".else\n\t"                                                                           \
-    "strb r2, [r1]\n\t"                                                                   \
-    "addw r1, r1, #MCU_DW_CH\n\t"                                                         \
-    ".endif\n\t"
+    MCU_DW3X3_REQUANT_R2_ASM                                                              \
+    MCU_DW3X3_STORE_ASM("r2", "MCU_DW_CH")
 /* A layer's image function (mcu_dw3x3_image_fn): its channel count, image row length (int16,
  * even) and activation bounds as integer literals; out_w and out_h stay run-time arguments. */
 #define MCU_DWCONV2D_3X3_IMAGE_LAYER(name, CHANNELS, ROW_LEN, ACT_MIN, ACT_MAX)                    \

@@ -156,11 +156,29 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
 /* SSAT of r and the bounds [MCU_ACT_MIN, MCU_ACT_MAX] where narrower */
 #define MCU_DW3X3_ROW_CLAMP(r)                                                            \
     "ssat " r ", #8, " r "\n\t"                                                           \
-    ".if MCU_ACT_MIN > -128\n\t"                                                         \
-    "cmp " r ", #MCU_ACT_MIN\n\tit lt\n\tmovlt " r ", #MCU_ACT_MIN\n\t"                   \
-    ".endif\n\t"                                                                         \
-    ".if MCU_ACT_MAX < 127\n\t"                                                          \
-    "cmp " r ", #MCU_ACT_MAX\n\tit gt\n\tmovgt " r ", #MCU_ACT_MAX\n\t"                   \
+    MCU_ASM_CLAMP_BOUNDS(r)
+/* mcu_requant_doubled of sum r in two halves (also the image functions'): SMMLAR with the
+ * sum's sign (multiplier and c in r10, r11; r12 scratch), then the shift (right in r10),
+ * SSAT and the bounds */
+#define MCU_DW3X3_HIGH_ASM(r)                                                             \
+    "smmlar r12, " r ", r10, r11\n\t"                                                      \
+    "add " r ", r12, " r ", asr #31\n\t"
+#define MCU_DW3X3_SHIFT_ASM(r)                                                            \
+    "asr " r ", " r ", r10\n\t"                                                            \
+    MCU_DW3X3_ROW_CLAMP(r)
+/* both halves for the sum in r2 with the frame at [sp] (multiplier at [sp+4]) */
+#define MCU_DW3X3_REQUANT_R2_ASM                                                          \
+    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
+    MCU_DW3X3_HIGH_ASM("r2")                                                              \
+    "ldr r10, [sp, #12]\n\t"                                                              \
+    MCU_DW3X3_SHIFT_ASM("r2")
+/* STRB of r at r1, then r1 += step (a gas expression): post-indexed up to 255, else ADDW */
+#define MCU_DW3X3_STORE_ASM(r, step)                                                      \
+    ".if " step " <= 255\n\t"                                                              \
+    "strb " r ", [r1], #" step "\n\t"                                                      \
+    ".else\n\t"                                                                           \
+    "strb " r ", [r1]\n\t"                                                                \
+    "addw r1, r1, #" step "\n\t"                                                           \
     ".endif\n\t"
 /* the 5th argument (q) after the push of 9 registers, copied to a 16-byte frame */
 #define MCU_DW3X3_ROW_ENTER                                                               \
@@ -202,22 +220,13 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
     "smlabt r2, r11, r9, r2\n\t"                                                          \
     "smlad r3, r11, r9, r3\n\t"                                                           \
     "ldrd r10, r11, [sp, #8]\n\t"                                                         \
-    "smmlar r12, r2, r10, r11\n\t"                                                        \
-    "add r2, r12, r2, asr #31\n\t"                                                        \
-    "smmlar r12, r3, r10, r11\n\t"                                                        \
-    "add r3, r12, r3, asr #31\n\t"                                                        \
+    MCU_DW3X3_HIGH_ASM("r2")                                                              \
+    MCU_DW3X3_HIGH_ASM("r3")                                                              \
     "ldr r10, [sp, #16]\n\t"                                                              \
-    "asr r2, r2, r10\n\t"                                                                 \
-    "asr r3, r3, r10\n\t"                                                                 \
-    MCU_DW3X3_ROW_CLAMP("r2")                                                             \
-    MCU_DW3X3_ROW_CLAMP("r3")                                                             \
+    MCU_DW3X3_SHIFT_ASM("r2")                                                             \
+    MCU_DW3X3_SHIFT_ASM("r3")                                                             \
     "strb r3, [r1, #MCU_DW_CH]\n\t"                                                        \
-    ".if 2 * MCU_DW_CH <= 255\n\t"                                                         \
-    "strb r2, [r1], #2 * MCU_DW_CH\n\t"                                                     \
-    ".else\n\t"                                                                           \
-    "strb r2, [r1]\n\t"                                                                   \
-    "addw r1, r1, #2 * MCU_DW_CH\n\t"                                                      \
-    ".endif\n\t"                                                                          \
+    MCU_DW3X3_STORE_ASM("r2", "2 * MCU_DW_CH")                                            \
     "cmp r0, lr\n\t"                                                                      \
     "bne 1b\n\t"                                                                          \
     "2:\n\t"                                                                              \
@@ -233,12 +242,7 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
     "ldrd r10, r11, [r0, #16]\n\t"                                                        \
     "smlabt r2, r10, r7, r2\n\t"                                                          \
     "smlabt r2, r11, r9, r2\n\t"                                                          \
-    "ldrd r10, r11, [sp, #4]\n\t"                                                         \
-    "smmlar r12, r2, r10, r11\n\t"                                                        \
-    "add r2, r12, r2, asr #31\n\t"                                                        \
-    "ldr r10, [sp, #12]\n\t"                                                              \
-    "asr r2, r2, r10\n\t"                                                                 \
-    MCU_DW3X3_ROW_CLAMP("r2")                                                             \
+    MCU_DW3X3_REQUANT_R2_ASM                                                              \
     "strb r2, [r1]\n\t"                                                                   \
     "3:\n\t"                                                                              \
     MCU_DW3X3_ROW_LEAVE
@@ -273,12 +277,7 @@ MCU_INLINE void mcu_dw3x3_row_s2(const int32_t *g, int8_t *out, int32_t out_w, c
     "add r2, r10, r2, asr #31\n\t"                                                        \
     "asr r2, r2, r11\n\t"                                                                 \
     MCU_DW3X3_ROW_CLAMP("r2")                                                             \
-    ".if MCU_DW_CH <= 255\n\t"                                                            \
-    "strb r2, [r1], #MCU_DW_CH\n\t"                                                        \
-    ".else\n\t"                                                                           \
-    "strb r2, [r1]\n\t"                                                                   \
-    "addw r1, r1, #MCU_DW_CH\n\t"                                                          \
-    ".endif\n\t"                                                                          \
+    MCU_DW3X3_STORE_ASM("r2", "MCU_DW_CH")                                                \
     "cmp r0, lr\n\t"                                                                      \
     "bne 1b\n\t"                                                                          \
     "2:\n\t"                                                                              \

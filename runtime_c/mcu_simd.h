@@ -363,23 +363,26 @@ MCU_INLINE int32_t mcu_dup_s16(int32_t v)
     ".rept 16\n\t" group ".endr\n\t"                                                   \
     done "bne 2b\n\t"                                                                   \
     ".endif\n\t"
+/* The bounds [MCU_ACT_MIN, MCU_ACT_MAX] (gas symbols the caller .sets) on r, an int8 value
+ * after SSAT, where they are narrower than int8. */
+#define MCU_ASM_CLAMP_BOUNDS(r)                                                        \
+    ".if MCU_ACT_MIN > -128\n\t"                                                       \
+    "cmp " r ", #MCU_ACT_MIN\n\t"                                                      \
+    "it lt\n\t"                                                                        \
+    "movlt " r ", #MCU_ACT_MIN\n\t"                                                    \
+    ".endif\n\t"                                                                       \
+    ".if MCU_ACT_MAX < 127\n\t"                                                        \
+    "cmp " r ", #MCU_ACT_MAX\n\t"                                                      \
+    "it gt\n\t"                                                                        \
+    "movgt " r ", #MCU_ACT_MAX\n\t"                                                    \
+    ".endif\n\t"
 /* mcu_requant_doubled in assembly: acc = (SMMLAR(acc, m, c) + (acc >> 31)) >> right, SSAT
- * to int8, then the bounds [MCU_ACT_MIN, MCU_ACT_MAX] (gas symbols the caller .sets) where
- * narrower; t a free register. */
+ * to int8, then the bounds; t a free register. */
 #define MCU_ASM_REQUANT(acc, m, c, right, t)                                           \
     "smmlar " t ", " acc ", " m ", " c "\n\t"                                          \
     "add " t ", " t ", " acc ", asr #31\n\t"                                           \
     "asr " t ", " t ", " right "\n\t"                                                  \
     "ssat " acc ", #8, " t "\n\t"                                                      \
-    ".if MCU_ACT_MIN > -128\n\t"                                                       \
-    "cmp " acc ", #MCU_ACT_MIN\n\t"                                                    \
-    "it lt\n\t"                                                                        \
-    "movlt " acc ", #MCU_ACT_MIN\n\t"                                                  \
-    ".endif\n\t"                                                                       \
-    ".if MCU_ACT_MAX < 127\n\t"                                                        \
-    "cmp " acc ", #MCU_ACT_MAX\n\t"                                                    \
-    "it gt\n\t"                                                                        \
-    "movgt " acc ", #MCU_ACT_MAX\n\t"                                                  \
-    ".endif\n\t"
+    MCU_ASM_CLAMP_BOUNDS(acc)
 
 #endif /* MCU_SIMD_H */

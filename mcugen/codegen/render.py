@@ -244,3 +244,9 @@ def _render_stage(plan: Plan, stage, emit, headers: set) -> str:
 
 def plan_macs(plan: Plan) -> int:
     return sum(spec_for(op).macs(plan.graph, op) for op in plan.graph.ops)
+
+
+def model_macs(graph) -> int:
+    """The model's MACs: those the graph computes and those of the channels left out as
+    constant (mcugen/passes/constant_channels.py)."""
+    return sum(spec_for(op).macs(graph, op) + op.params.get("constant_macs", 0) for op in graph.ops)

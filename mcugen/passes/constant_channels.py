@@ -34,8 +34,8 @@ import numpy as np
 
 from mcugen.ir import Graph, Op, Quant, Tensor
 from mcugen.ir.quant import conv_multipliers
-from mcugen.ops.common import output_range
 from mcugen.ops import spec_for
+from mcugen.ops.common import optional_in, output_range
 from mcugen.ops.conv2d import reads_padding
 from mcugen.ops.fixedpoint import mbqm
 
@@ -66,10 +66,10 @@ def _role(graph: Graph, op: Op) -> str | None:
     if role in ("per_channel", "view"):
         same = role == "per_channel" or x.shape[-1] == y.shape[-1]
         return role if same and x.scale == y.scale and x.zero_point == y.zero_point else None
-    w = graph.tensor(op.inputs[1]) if len(op.inputs) > 1 else None
+    w = optional_in(graph, op, 1)
     if w is None or not w.is_const or w.dtype != "int8" or w.quant is None or np.any(w.quant.zero_point != 0):
         return None
-    bias = graph.tensor(op.inputs[2]) if len(op.inputs) > 2 else None
+    bias = optional_in(graph, op, 2)
     if bias is not None and (not bias.is_const or bias.dtype != "int32"):
         return None
     if role == "dense":  # features are the flattened input: channel = feature % depth
@@ -78,7 +78,7 @@ def _role(graph: Graph, op: Op) -> str | None:
 
 
 def _bias(graph: Graph, op: Op, channels: int) -> np.ndarray:
-    bias = graph.tensor(op.inputs[2]) if len(op.inputs) > 2 else None
+    bias = optional_in(graph, op, 2)
     return np.zeros(channels, np.int64) if bias is None else bias.data.reshape(-1).astype(np.int64)
 
 
@@ -156,6 +156,8 @@ def _dropped_channels(graph: Graph, roles: dict, values: dict) -> dict[int, set]
         if t in boundary or not uses or any(pos != 0 or roles.get(op.index) is None for op, pos in uses):
             continue
         dropped[t] = {int(c) for c in np.flatnonzero(vals != VARIES)}
+    # convs whose windows can read padding (a tap there adds 0, not the channel's value)
+    padded = {op.index for op in graph.ops if roles.get(op.index) == "conv" and reads_padding(graph, op, False)}
     changed = False
 
     def keep(t, channels):
@@ -171,7 +173,7 @@ def _dropped_channels(graph: Graph, roles: dict, values: dict) -> dict[int, set]
             if role is None or role == "dense":
                 continue
             x, y = op.inputs[0], op.outputs[0]
-            if role == "conv" and reads_padding(graph, op, False):  # padding reads 0, not the value
+            if op.index in padded:
                 zero = graph.tensors[x].zero_point
                 keep(x, {c for c in dropped.get(x, set()) if values[x][c] == zero})
             elif role == "depthwise":  # a channel goes on both sides or on neither
@@ -238,7 +240,7 @@ class _Rewriter:
     def rewrite(self, op: Op, role: str) -> Op:
         graph = self.graph
         x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
-        bias = graph.tensor(op.inputs[2]) if len(op.inputs) > 2 else None
+        bias = optional_in(graph, op, 2)
         keep_in = self.kept(x.index)
         weights = w.data.astype(np.int64)
         offset = np.zeros(x.shape[-1], np.int64)  # value - zero point of the dropped channels
