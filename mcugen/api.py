@@ -39,7 +39,22 @@ CODE_BYTES_PER_DEFINITION = {"MCU_GEMM_W16_LAYER": 650, "MCU_GEMM_W16_ONE": 450,
                              "MCU_DWCONV2D_3X3_IMAGE_LAYER": 450,
                              "MCU_ADD_TABLE_LAYER": 150}
 CODE_BYTES_BASE = 256
-_PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+PREFIX_MAX_CHARS = 64
+# C keywords (C99 to C23, and GNU's asm): a prefix becomes the start of every symbol and
+# file name, and `int_invoke` would compile, but `int.h` and `INT_...` invite confusion.
+C_KEYWORDS = frozenset("""
+    asm auto break case char const continue default do double else enum extern float for
+    goto if inline int long register restrict return short signed sizeof static struct
+    switch typedef union unsigned void volatile while alignas alignof bool constexpr false
+    nullptr static_assert thread_local true typeof typeof_unqual""".split())
+# <prefix>.h beside the user's sources would shadow a standard header of that name for any
+# file compiled with -I<folder> (the firmware harness, and most projects, use it).
+C_HEADERS = frozenset("""
+    assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal
+    stdalign stdarg stdatomic stdbit stdbool stdckdint stddef stdint stdio stdlib
+    stdnoreturn string tgmath threads time uchar wchar wctype arm_acle arm_neon arm_mve
+    """.split())
 
 
 @dataclass
@@ -156,9 +171,34 @@ def _const_bytes(plan: Plan) -> int:
     return total
 
 
+def prefix_problem(prefix: str) -> str:
+    """Why prefix cannot start the generated C symbols and file names, or ''."""
+    if not _PREFIX_RE.fullmatch(prefix):
+        return "is not a valid C identifier (letters, digits and _, not starting with a digit)"
+    if len(prefix) > PREFIX_MAX_CHARS:
+        return f"is {len(prefix)} characters long; at most {PREFIX_MAX_CHARS}"
+    if prefix in C_KEYWORDS:
+        return "is a C keyword"
+    if prefix.startswith("__") or (prefix[0] == "_" and prefix[1:2].isupper()):
+        return "is reserved by the C standard (starts with __ or _ and a capital)"
+    if prefix.lower() in C_HEADERS:
+        return f"would make {prefix}.h, the name of a standard C header"
+    if prefix.lower().startswith("mcu_"):
+        return "starts with mcu_, the namespace of mcugen's runtime kernels"
+    return ""
+
+
+def check_prefix(prefix: str) -> None:
+    """Raise McugenError when prefix cannot be the symbol prefix (prefix_problem)."""
+    problem = prefix_problem(prefix)
+    if problem:
+        shown = prefix if len(prefix) <= 40 and prefix.isprintable() else repr(prefix[:40])
+        raise McugenError(f"prefix '{shown}' {problem}; pick another with --prefix")
+
+
 def default_prefix(name: str) -> str:
-    prefix = re.sub(r"[^0-9a-zA-Z_]", "_", name).lower().strip("_") or "model"
-    return prefix if not prefix[0].isdigit() else "m_" + prefix
+    prefix = re.sub(r"[^0-9a-zA-Z_]", "_", name).lower().strip("_")[:PREFIX_MAX_CHARS] or "model"
+    return prefix if not (prefix[0].isdigit() or prefix_problem(prefix)) else "m_" + prefix[:PREFIX_MAX_CHARS - 2]
 
 
 def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | None = None,
@@ -181,9 +221,8 @@ def compile_graph(graph: Graph, board: str | Board | None = None, prefix: str | 
     dropped anyway when the model would then not fit the board's flash.
     constant_channels: "drop" (channels proven to hold one value for every input are not
     computed, mcugen/passes/constant_channels.py) or "keep"."""
-    prefix = prefix or default_prefix(graph.name)
-    if not _PREFIX_RE.match(prefix):
-        raise McugenError(f"prefix '{prefix}' is not a valid C identifier")
+    prefix = default_prefix(graph.name) if prefix is None else prefix
+    check_prefix(prefix)
     board = get_board(board) if isinstance(board, str) else board
     if constant_channels not in CONSTANT_CHANNEL_MODES:
         raise McugenError(f"constant channel mode '{constant_channels}' is not one of "

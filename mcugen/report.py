@@ -5,6 +5,7 @@ style of MCUNetV2's figures, when matplotlib is installed) and returns the table
 """
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -54,32 +55,31 @@ def layer_rows(model) -> list[dict]:
     return rows
 
 
-def write_report(model, folder: Path) -> tuple[list[str], list[Path]]:
-    """Write report.json (and report.png); return (table lines, files written)."""
+def render_report(model, folder: Path) -> tuple[list[str], dict[str, bytes]]:
+    """report.json (and report.png) for folder: (table lines, file name -> content)."""
     rows = layer_rows(model)
     s = model.summary
     folder = Path(folder)
     data = dict(model=model.graph.name, peak_sram_bytes=s.peak_sram_bytes, peaks=s.peaks,
                 macs=s.macs, constant_macs=s.constant_macs, extra_macs=s.extra_macs,
                 patches=s.patches, layers=rows)
-    files = [folder / "report.json"]
-    files[0].write_text(json.dumps(data, indent=2) + "\n")
+    files = {"report.json": (json.dumps(data, indent=2) + "\n").encode()}
     lines = ["  op  kind                      live bytes  trick        MACs        extra MACs  constant    "
              "in -> out offsets"]
     for r in rows:
         offsets = f"{r['inputs']} -> {r['outputs']}".replace("None", "patch")
         lines.append(f"  {r['op']:>3} {r['kind']:<25} {r['live_bytes']:>10,}  {r['trick']:<11} "
                      f"{r['macs']:>11,} {r['extra_macs']:>11,} {r['constant_macs']:>11,}  {offsets}")
-    png = _plot(rows, s, folder / "report.png")
+    png = _plot(rows, s)
     if png is not None:
-        files.append(png)
-        lines.append(f"  wrote {files[0]} and {png}")
+        files["report.png"] = png
+        lines.append(f"  wrote {folder / 'report.json'} and {folder / 'report.png'}")
     else:
-        lines.append(f"  wrote {files[0]} (report.png needs matplotlib: pip install matplotlib)")
+        lines.append(f"  wrote {folder / 'report.json'} (report.png needs matplotlib: pip install matplotlib)")
     return lines, files
 
 
-def _plot(rows: list[dict], summary, path: Path) -> Path | None:
+def _plot(rows: list[dict], summary) -> bytes | None:
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -95,6 +95,7 @@ def _plot(rows: list[dict], summary, path: Path) -> Path | None:
     axis.set_title(f"peak {summary.peak_sram_bytes:,} bytes; " +
                    ", ".join(f"{k} {v:,}" for k, v in summary.peaks.items()), fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    image = io.BytesIO()
+    figure.savefig(image, format="png", dpi=100)
     plt.close(figure)
-    return path
+    return image.getvalue()

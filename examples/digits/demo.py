@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 import mcugen
-from mcugen.cli.main import MARKER, prepare_output
+from mcugen.cli.output import print_notes, publish
 from mcugen.errors import McugenError
 from mcugen.verify import run_tflm, tflm_interpreter
 
@@ -20,12 +20,11 @@ OUT = HERE.parent.parent / "demo_out"
 def main() -> int:
     try:
         compiled = mcugen.compile(MODEL, board="stm32f746", prefix="digits")
-        prepare_output(OUT, force=False)
+        print_notes(publish(OUT, {name: text.encode() for name, text in compiled.files.items()},
+                            force=False))
     except McugenError as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 2
-    written = compiled.write(OUT)
-    (OUT / MARKER).write_text("".join(f"{p.relative_to(OUT).as_posix()}\n" for p in written))
     s = compiled.summary
     print(f"compiled {MODEL.name} for stm32f746 into {OUT.name}/: {s.ops} ops, {s.macs:,} MACs, "
           f"peak SRAM {s.peak_sram_bytes:,} bytes, flash {s.weights_bytes:,} weights "

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from mcugen import __version__
+from mcugen.cli.output import check_output_path, print_notes, publish
 from mcugen.errors import McugenError
-
-MARKER = ".mcugen"  # written into every output folder mcugen creates; lists its files
 
 
 def _kib(n: int) -> str:
@@ -19,23 +19,6 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%"
 
 
-def prepare_output(folder: Path, force: bool) -> None:
-    """Refuse to write into a non-empty folder mcugen did not create, unless forced."""
-    if folder.exists() and not folder.is_dir():
-        raise McugenError(f"output path {folder} exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file() and not force:
-        raise McugenError(f"output folder {folder} is not empty and was not made by mcugen; "
-                          f"choose another -o or pass --force to write into it")
-    marker = folder / MARKER
-    if marker.is_file():
-        # Our own earlier output: remove the files we wrote then, so none go stale.
-        for line in marker.read_text().splitlines():
-            old = folder / line
-            if line and ".." not in Path(line).parts and old.is_file():
-                old.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
-
-
 def _kernels_argument(p) -> None:
     p.add_argument("--kernels", default="auto", choices=["auto", "portable", "simd"],
                    help="SIMD (DSP-extension) or portable C kernels; auto (default): SIMD where "
@@ -44,17 +27,18 @@ def _kernels_argument(p) -> None:
 
 def cmd_compile(args) -> int:
     from mcugen.api import compile as compile_model
+    if args.output:
+        check_output_path(Path(args.output))
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
                           debug_guards=args.debug_guards, **_memory_options(args))
     folder = Path(args.output) if args.output else Path(model.prefix)
-    prepare_output(folder, args.force)
-    written = model.write(folder)
+    files = {name: text.encode() for name, text in model.files.items()}
     report_lines = []
     if args.report:
-        from mcugen.report import write_report
-        report_lines, report_files = write_report(model, folder)
-        written += report_files
-    (folder / MARKER).write_text("".join(f"{p.relative_to(folder).as_posix()}\n" for p in written))
+        from mcugen.report import render_report
+        report_lines, report_files = render_report(model, folder)
+        files.update(report_files)
+    print_notes(publish(folder, files, args.force))
     s, board = model.summary, model.board
     print(f"{args.model} -> {folder}/ ({', '.join(sorted(model.files)[:3])}, runtime/)")
     views = s.ops - s.layers
@@ -83,12 +67,8 @@ def cmd_compile(args) -> int:
 def cmd_verify(args) -> int:
     from mcugen.api import compile as compile_model
     from mcugen.verify import verify_model
-    if args.count < 1:
-        raise McugenError("-n must be at least 1")
-    try:
-        data = Path(args.model).read_bytes()
-    except OSError as exc:
-        raise McugenError(f"cannot read {args.model}: {exc.strerror}") from None
+    from mcugen.frontend.tflite_reader import read_model_file
+    data = read_model_file(args.model)
     model = compile_model(args.model, board=args.board, check_fit=False)
     result = verify_model(model, data, count=args.count, seed=args.seed)
     print(f"{args.model}: {result.runs} input sets (all -128, all 127, extremes, random; seed {args.seed}), "
@@ -100,25 +80,26 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def _record_output(folder: Path) -> None:
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                   if p.is_file() and p.name != MARKER)
-    (folder / MARKER).write_text("".join(f"{name}\n" for name in files))
-
-
 def cmd_build(args) -> int:
+    import tempfile
+
     from mcugen.api import compile as compile_model
     from mcugen.target import build_firmware
     from mcugen.target.sizes import flash_split
+    if args.output:
+        check_output_path(Path(args.output))
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
                           **_memory_options(args))
     folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
-    prepare_output(folder, args.force)
-    try:
-        elf = build_firmware(model, model.board, folder, opt=args.opt)
-    finally:
-        _record_output(folder)
-    split = flash_split(elf, model.prefix)
+    # Built in a folder of its own, then published: the output folder gets exactly the
+    # files of the build (sources, harness, ELF, map) and nothing the compiler follows.
+    with tempfile.TemporaryDirectory(prefix="mcugen-build-") as tmp:
+        elf = build_firmware(model, model.board, tmp, opt=args.opt)
+        split = flash_split(elf, model.prefix)
+        files = {p.relative_to(tmp).as_posix(): p.read_bytes()
+                 for p in sorted(Path(tmp).rglob("*")) if p.is_file()}
+        print_notes(publish(folder, files, args.force))
+    elf = folder / elf.name
     print(f"{args.model} -> {elf} ({model.board.name}, {args.opt})")
     print(f"  flash {split.flash:,} bytes: weights {split.weights:,}, model code {split.model_code:,}, "
           f"kernels {split.kernels:,}, harness {split.harness:,}")
@@ -139,8 +120,6 @@ def cmd_run(args) -> int:
     board = get_board(args.board)
     if not board.qemu_machine:
         raise McugenError(f"board {board.name} is build-only; run on mps2-an500 or mps2-an386")
-    if args.count < 1:
-        raise McugenError("-n must be at least 1")
     model = compile_model(args.model, board=board, kernels=args.kernels, **_memory_options(args))
     graph = model.graph
     sets = list(test_inputs([graph.tensors[t].shape for t in graph.inputs], args.count, args.seed))
@@ -148,7 +127,8 @@ def cmd_run(args) -> int:
     with tempfile.TemporaryDirectory(prefix="mcugen-run-") as tmp:
         elf = build_firmware(model, board, Path(tmp), opt=args.opt)
         results = run_firmware_batch(elf, board, sets, sizes)
-    interpreter = tflm_interpreter(Path(args.model).read_bytes(),
+    from mcugen.frontend.tflite_reader import read_model_file
+    interpreter = tflm_interpreter(read_model_file(args.model),
                                    sum(t.nbytes for t in graph.tensors if not t.is_const))
     vs_host = vs_tflm = 0
     for inputs, (outputs, _) in zip(sets, results):
@@ -225,8 +205,35 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _integer(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be between {low:,} and {high:,}, not {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    return _integer(text, 0, 2**32 - 1, "the seed")
+
+
+def _count(text: str) -> int:
+    return _integer(text, 1, 1_000_000, "the number of input sets")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as mcugen's: one line, exit code 2 (no usage block)."""
+
+    def error(self, message: str):
+        command = self.prog.split()[1] if " " in self.prog else ""
+        hint = f" (mcugen {command} --help)" if command else " (mcugen --help)"
+        self.exit(2, f"mcugen: error: {message}{hint}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mcugen", description="Compile int8 TFLite models into C for Cortex-M.")
+    parser = _Parser(prog="mcugen", description="Compile int8 TFLite models into C for Cortex-M.")
     parser.add_argument("--version", action="version", version=f"mcugen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("compile", help="write C sources for a model")
@@ -245,8 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compile)
     p = sub.add_parser("verify", help="compare the generated C with TFLite Micro on random inputs")
     p.add_argument("model", help="int8 .tflite file")
-    p.add_argument("-n", "--count", type=int, default=100, help="input sets to run (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-n", "--count", type=_count, default=100, help="input sets to run (default 100)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--board", default=None, help="board to compile for (no fit check)")
     p.set_defaults(func=cmd_verify)
     p = sub.add_parser("build", help="build Cortex-M firmware (model + test harness) for an emulated board")
@@ -262,8 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the model on an emulated Cortex-M (QEMU): outputs and instructions")
     p.add_argument("model", help="int8 .tflite file")
     p.add_argument("--board", default="mps2-an500", help="mps2-an500 (default, Cortex-M7) or mps2-an386 (M4)")
-    p.add_argument("-n", "--count", type=int, default=3, help="input sets (default 3)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-n", "--count", type=_count, default=3, help="input sets (default 3)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--opt", default="-O2", choices=["-O2", "-Os", "-O3"], help="optimization (default -O2)")
     _kernels_argument(p)
     _memory_arguments(p)
@@ -283,5 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except McugenError as exc:
-        print(f"mcugen: error: {exc}", file=sys.stderr)
+        # one line whatever names it quotes (a path or prefix may hold a newline)
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(exc))
+        print(f"mcugen: error: {message}", file=sys.stderr)
+        if exc.detail:
+            print(exc.detail, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `mcugen inspect m.tflite | head`: the reader has gone; nothing left to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

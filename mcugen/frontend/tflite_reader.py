@@ -6,7 +6,9 @@ sizes are checked against the file length before anything large is materialized.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +26,47 @@ _ENUM_FIELDS = {
     "fused_activation_function": {
         v: k for k, v in vars(tflite.ActivationFunctionType).items() if not k.startswith("_")},
 }
-MAX_MODEL_BYTES = 1 << 30
+# The largest microcontroller flash is a few MiB; a file far beyond it is not a model for one
+# (and reading /dev/zero must stop somewhere).
+MAX_MODEL_BYTES = 256 << 20
 # No microcontroller board has this much memory for one tensor; refusing here keeps later
 # stages (sizes, plans, the C arena's int offsets) far from overflow and huge allocations.
 MAX_TENSOR_BYTES = 32 << 20
 
 
-def load_tflite(path: str | Path) -> Graph:
-    """Read and parse a .tflite file; a missing or unreadable file is a McugenError."""
+def read_model_file(path: str | Path) -> bytes:
+    """The bytes of a model file: a regular file of at most MAX_MODEL_BYTES, checked before
+    reading (a FIFO, a device or a folder is refused without blocking on it)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise McugenError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_tflite(data, name=path.stem)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise McugenError(f"cannot read {path}: {what} (a .tflite model file is needed)")
+        if info.st_size > MAX_MODEL_BYTES:
+            raise McugenError(f"{path}: file too large for a microcontroller model "
+                              f"({info.st_size:,} bytes; at most {MAX_MODEL_BYTES:,})")
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(1 << 20, MAX_MODEL_BYTES + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_MODEL_BYTES:  # grew while being read
+                raise McugenError(f"{path}: file too large for a microcontroller model "
+                                  f"(over {MAX_MODEL_BYTES:,} bytes)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise McugenError(f"cannot read {path}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def load_tflite(path: str | Path) -> Graph:
+    """Read and parse a .tflite file; a missing or unreadable file is a McugenError."""
+    return parse_tflite(read_model_file(path), name=Path(path).stem)
 
 
 def parse_tflite(data: bytes, name: str = "model") -> Graph:
@@ -107,11 +136,16 @@ def _int_vector(values) -> np.ndarray:
 
 
 def _display_name(raw: bytes | None, limit: int = 200) -> str:
-    """A tensor name fit for one-line errors and C comments: printable ASCII, no comment
-    terminator, bounded length (a corrupt file can make a name out of anything)."""
+    """A tensor name fit for one-line errors and C comments (a corrupt file can make a name
+    out of anything): printable ASCII, bounded length, and nothing a C comment reacts to:
+    no `/*` or `*/` (opened or closed comments), no `??` (trigraphs, on in -std=c99), no
+    backslash (a line splice at the end of a // comment)."""
     text = "".join(c if " " <= c <= "~" else "?" for c in (raw or b"").decode(errors="replace"))
-    text = text.replace("*/", "*?")
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    text = text if len(text) <= limit else text[:limit - 3] + "..."
+    text = text.replace("\\", "/")
+    while "/*" in text or "*/" in text:
+        text = text.replace("/*", "/_").replace("*/", "_/")
+    return re.sub(r"\?(?=\?)", "?_", text)
 
 
 def _operator_name(opcode) -> str:

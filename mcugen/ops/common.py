@@ -58,6 +58,15 @@ def require_quant(op: Op, tensor: Tensor, role: str, channels: int) -> None:
         raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
     if tensor.quant.scale.size not in (1, channels):
         raise fail(op, f"{role} tensor '{tensor.name}' has {tensor.quant.scale.size} scales for {channels} channels")
+    axis = tensor.quant.axis
+    # TFLM's Prepare: per-channel scales must lie along a dimension of the channels' size
+    # (kernel_util.cc and fully_connected_common.cc compare dims[quantized_dimension])
+    if tensor.quant.scale.size > 1 and not (0 <= axis < len(tensor.shape)
+                                            and tensor.shape[axis] == channels):
+        along = (f"dimension {axis} of size {tensor.shape[axis]}" if 0 <= axis < len(tensor.shape)
+                 else f"dimension {axis}, which shape {list(tensor.shape)} does not have")
+        raise fail(op, f"{role} tensor '{tensor.name}' is quantized per channel along {along}, "
+                       f"not along its {channels} output channels (TFLite Micro refuses it too)")
     if not np.all(np.isfinite(tensor.quant.scale)) or np.any(tensor.quant.scale <= 0):
         raise fail(op, f"{role} tensor '{tensor.name}' has a non-positive or non-finite scale")
 

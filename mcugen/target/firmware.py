@@ -53,6 +53,7 @@ OUTPUT_FILE = "output.bin"
 TICK_TAG = "mcugen-ticks"
 DONE_TAG = "mcugen-done"
 STACK_PAINT = 0x5AC3_5AC3  # pattern painted over the free stack before invoke
+HARNESS_FILES = ("harness.h", "link.ld", "startup.c", "main.c")
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _gcc(args: list[str], cwd: Path) -> None:
     if result.returncode != 0:
         first = next((line for line in result.stderr.splitlines() if "error" in line),
                      result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "")
-        raise McugenError(f"{GCC} failed in {cwd}: {first}\n{result.stderr}")
+        raise McugenError(f"{GCC} failed in {cwd}: {first}", detail=result.stderr)
 
 
 def model_sources(compiled) -> list[str]:
@@ -138,6 +139,10 @@ def build_firmware(compiled, board: str | Board, out_dir, opt: str = "-O2") -> P
     require(GCC, "the Cortex-M build")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    clash = sorted(set(compiled.files) & set(HARNESS_FILES))
+    if clash:
+        raise McugenError(f"the firmware harness writes {', '.join(clash)} itself: "
+                          f"give the model another --prefix")
     compiled.write(folder)
     graph, prefix = compiled.graph, compiled.prefix
     # size: bytes read/written per set; count and ctype declare the buffer (int8_t or float)

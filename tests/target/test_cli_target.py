@@ -48,3 +48,31 @@ def test_run_matches_host_and_tflm(board):
 
 def test_run_refuses_build_only_board():
     assert_user_error(mcugen("run", DIGITS, "--board", "stm32f746"), "build-only")
+
+
+def test_build_records_only_its_own_files(tmp_path):
+    """Issue 15: `build` listed every file of the folder as its own, so a user's file added
+    after one build was deleted by the next two."""
+    out = tmp_path / "fw"
+    build = ("build", DIGITS, "--board", "mps2-an500", "-o", out, "--prefix", "digits")
+    assert mcugen(*build).returncode == 0
+    (out / "my_app.c").write_text("app\n")
+    for _ in range(2):
+        assert mcugen(*build).returncode == 0
+    assert (out / "my_app.c").read_text() == "app\n"
+    listed = [line[66:] for line in (out / ".mcugen").read_text().splitlines()]
+    assert "my_app.c" not in listed and "digits.elf" in listed and "main.c" in listed
+
+
+def test_build_force_then_compile_keeps_user_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("notes\n")
+    assert mcugen("build", DIGITS, "--board", "mps2-an500", "-o", tmp_path, "--force").returncode == 0
+    result = mcugen("compile", DIGITS, "--board", "stm32f746", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "notes\n"
+    assert not (tmp_path / "main.c").exists()  # the build's own files were its to remove
+
+
+def test_build_refuses_prefix_of_a_harness_file(tmp_path):
+    assert_user_error(mcugen("build", DIGITS, "--board", "mps2-an500", "-o", tmp_path / "fw",
+                             "--prefix", "main"), "main.c", "--prefix")
