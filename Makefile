@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz proptest clean
+.PHONY: demo test bench fuzz proptest mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ fuzz: $(STAMP)
 # Property tests with many random examples (`make test` runs the derandomized "ci" profile).
 proptest: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests/property --hypothesis-profile=long
+
+# Planted bugs (mutate/mutants/*.toml), each against the tests that must catch it.
+mutate: $(STAMP)
+	$(PY) mutate/mutate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo_out
