@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz proptest mutate clean
+.PHONY: demo test bench fuzz proptest mutate goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ proptest: $(STAMP)
 # Planted bugs (mutate/mutants/*.toml), each against the tests that must catch it.
 mutate: $(STAMP)
 	$(PY) mutate/mutate.py
+
+# Rewrite the golden generated C (tests/golden): on purpose only, and say why in the commit.
+goldens: $(STAMP)
+	$(PY) -m tests.golden.regenerate
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo_out

@@ -1,0 +1,48 @@
+/*
+ * golden.h: model compiled by mcugen 0.1.0. Do not edit.
+ *
+ * int golden_invoke(const int8_t *input0, int8_t *output0);
+ * runs one inference and returns 0. Inputs are copied into the model's arena and
+ * outputs out of it; pass the pointers from golden_input_buffer() /
+ * golden_output_buffer() to skip those copies. Not reentrant: one inference at a time.
+ */
+#ifndef GOLDEN_H
+#define GOLDEN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes of SRAM the model reserves for activations (static, inside golden.c). */
+#define GOLDEN_ARENA_BYTES 8320
+#define GOLDEN_NUM_INPUTS 1
+#define GOLDEN_NUM_OUTPUTS 1
+
+/* input 0: 'input_1', int8 1x49x10x1, real = 0.5847029089927673 * (q - 83) */
+#define GOLDEN_INPUT0_SIZE 490
+#define GOLDEN_INPUT0_RANK 4
+#define GOLDEN_INPUT0_DIMS { 1, 49, 10, 1 }
+#define GOLDEN_INPUT0_SCALE 0.5847029089927673f
+#define GOLDEN_INPUT0_ZERO_POINT 83
+
+/* output 0: 'Identity', int8 1x12, real = 0.00390625 * (q - -128) */
+#define GOLDEN_OUTPUT0_SIZE 12
+#define GOLDEN_OUTPUT0_RANK 2
+#define GOLDEN_OUTPUT0_DIMS { 1, 12 }
+#define GOLDEN_OUTPUT0_SCALE 0.00390625f
+#define GOLDEN_OUTPUT0_ZERO_POINT -128
+
+int golden_invoke(const int8_t *input0, int8_t *output0);
+
+/* The arena slots of input/output number `index`: fill/read them in place.
+ */
+int8_t *golden_input_buffer(int index);
+int8_t *golden_output_buffer(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GOLDEN_H */
