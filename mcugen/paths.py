@@ -1,5 +1,5 @@
 """Where the project's non-Python parts live: the top-level folders of a checkout (per
-DESIGN.md), or, in an installed wheel, the same folders carried inside the package
+docs/design.md), or, in an installed wheel, the same folders carried inside the package
 (pyproject.toml maps them to mcugen/_templates, _runtime_c and _boards)."""
 from pathlib import Path
 
