@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mcugen-mutate-") as tmp:
         copy = Path(tmp) / "checkout"
         copy_checkout(copy)
+        shared = ROOT.parent / "shared"  # the shared models, where tests/helpers.py looks
+        if shared.is_dir():
+            (Path(tmp) / "shared").symlink_to(shared)
         baseline: dict[tuple[str, ...], bool] = {}
         for m in mutants:
             if m.explained:
