@@ -1,7 +1,8 @@
 """SIMD kernels on emulated Cortex-M7 (mps2-an500) and M4 (mps2-an386).
 
 - The plain-C models of mcu_simd.h equal the real DSP instructions: one program evaluates
-  every intrinsic (and mcu_requant_fast, mcu_requant_bounded, mcu_clamp_s8, the LDRD of
+  every intrinsic (and mcu_requant_fast, mcu_requant_bounded, mcu_requant_doubled, mcu_smmlar,
+  mcu_clamp_s8, the LDRD of
   mcu_load_word_pair) on random operands, on QEMU with
   __ARM_FEATURE_DSP (ACLE intrinsics) and on the host (C models); the bytes must match.
 - The shared models compiled with kernels="simd" give the same bytes on QEMU as the host
@@ -32,7 +33,7 @@ pytestmark = [
 ]
 
 OPERANDS = 512  # triples (a, b, c) of random words
-RESULTS = 17  # int32 results per triple
+RESULTS = 19  # int32 results per triple
 
 CHECK_C = r"""
 #include <stdint.h>
@@ -72,6 +73,15 @@ int simdcheck_invoke(const int8_t *input0, int8_t *output0)
         mcu_load_word_pair(w + 1, &r[13], &r[14]); /* LDRD */
         r[15] = mcu_smlabt(w[0], w[1], w[2]);
         r[16] = mcu_smlatb(w[0], w[1], w[2]);
+        r[17] = mcu_smmlar(w[0], w[1], w[2]);
+        {
+            /* the doubled short requantization of the GEMMs: acc2 even, |acc2| < 2^31 */
+            const int32_t right = 1 + (int32_t)((uint32_t)w[2] %% 20u);
+            const int32_t zp = mcu_lane_s8((uint32_t)w[2], 3);
+            const int32_t c = (1 << (right - 1)) + (int32_t)((uint32_t)zp << right);
+            r[18] = mcu_requant_doubled((int32_t)((uint32_t)(w[0] >> 2) << 1),
+                                        (int32_t)(0x40000000u | ((uint32_t)w[1] >> 2)), c, right);
+        }
         memcpy(output0 + 4 * %(results)d * i, r, sizeof r);
     }
     return 0;
