@@ -27,11 +27,11 @@ def _kernels_argument(p) -> None:
 
 def cmd_compile(args) -> int:
     from mcugen.api import compile as compile_model
-    if args.output:
-        check_output_path(Path(args.output))
+    if args.output is not None:
+        check_output_path(args.output)
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
                           debug_guards=args.debug_guards, **_memory_options(args))
-    folder = Path(args.output) if args.output else Path(model.prefix)
+    folder = Path(args.output) if args.output is not None else Path(model.prefix)
     files = {name: text.encode() for name, text in model.files.items()}
     report_lines = []
     if args.report:
@@ -86,11 +86,11 @@ def cmd_build(args) -> int:
     from mcugen.api import compile as compile_model
     from mcugen.target import build_firmware
     from mcugen.target.sizes import flash_split
-    if args.output:
-        check_output_path(Path(args.output))
+    if args.output is not None:
+        check_output_path(args.output)
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
                           **_memory_options(args))
-    folder = Path(args.output) if args.output else Path(model.prefix + "_firmware")
+    folder = Path(args.output) if args.output is not None else Path(model.prefix + "_firmware")
     # Built in a folder of its own, then published: the output folder gets exactly the
     # files of the build (sources, harness, ELF, map) and nothing the compiler follows.
     with tempfile.TemporaryDirectory(prefix="mcugen-build-") as tmp:
@@ -286,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # a file name that is not UTF-8 (kept by Python as surrogate escapes) is printed
+        # escaped, not as a UnicodeEncodeError traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -40,17 +40,23 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_output_path(folder: Path) -> None:
+def check_output_path(output: str | Path) -> None:
     """The cheap checks, before any compiling: -o is a folder or can become one."""
-    if folder.is_symlink() and not folder.exists():
-        raise McugenError(f"output path {folder} is a symlink to nothing; remove it or choose another -o")
-    if folder.exists() and not folder.is_dir():
-        raise McugenError(f"output path {folder} exists and is not a folder")
-    for parent in folder.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise McugenError(f"output path {folder} is below {parent}, which is not a folder")
-            break
+    if str(output) == "":
+        raise McugenError("the output folder (-o) is an empty name; name a folder")
+    folder = Path(output)
+    try:
+        if folder.is_symlink() and not folder.exists():
+            raise McugenError(f"output path {folder} is a symlink to nothing; remove it or choose another -o")
+        if folder.exists() and not folder.is_dir():
+            raise McugenError(f"output path {folder} exists and is not a folder")
+        for parent in folder.absolute().parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise McugenError(f"output path {folder} is below {parent}, which is not a folder")
+                break
+    except OSError as exc:  # a name too long, a symlink loop, a folder we may not search
+        raise McugenError(f"output path {folder}: {exc.strerror}") from None
 
 
 def publish(folder: Path, files: dict[str, bytes], force: bool) -> list[str]:

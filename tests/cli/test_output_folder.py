@@ -267,3 +267,18 @@ def test_manifest_of_an_older_mcugen_without_hashes(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / "old.c").read_text() == "stale\n" and (out / "digits_int8.c").read_text() == "old output\n"
     assert "old.c alone" in result.stderr
+
+
+def test_output_names_too_long_or_empty(tmp_path):
+    assert_user_error(mcugen(*COMPILE, "-o", tmp_path / ("o" * 300)), "File name too long")
+    assert_user_error(mcugen(*COMPILE, "-o", ""), "empty name")
+
+
+def test_non_utf8_file_name_is_printed_escaped(tmp_path):
+    model = Path(os.fsdecode(bytes(tmp_path / "m") + b"\xff.tflite"))
+    shutil.copy(DIGITS, model)
+    result = subprocess.run([sys.executable, "-m", "mcugen", "compile", model, "--board", "stm32f746",
+                             "-o", tmp_path / "out"], capture_output=True, cwd=ROOT, timeout=300,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert result.returncode == 0, result.stderr
+    assert b"m\\udcff.tflite -> " in result.stdout
