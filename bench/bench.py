@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +52,7 @@ def tflm_min_arena(path: Path) -> int | None:
         try:
             runtime.Interpreter.from_bytes(data, arena_size=size)
             return True
-        except Exception:  # noqa: BLE001 - TFLM refuses a too small arena with a RuntimeError
+        except Exception:
             return False
 
     low, high = 16, 1 << 20

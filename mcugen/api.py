@@ -23,7 +23,8 @@ from mcugen.planner.patches import DEFAULT_MAX_EXTRA_MACS
 # Rough Cortex-M code size of each kernel family at -O2 (thumb-2), plus per-layer call
 # overhead; the real figure comes from arm-none-eabi-size once the firmware is built.
 CODE_BYTES_ESTIMATE = {"mcu_conv2d_s8.h": 700, "mcu_dwconv2d_s8.h": 700, "mcu_fc_s8.h": 300,
-                       "mcu_pool2d_s8.h": 700, "mcu_pool2d_ch4_s8.h": 400, "mcu_add_s8.h": 300, "mcu_add_table_s8.h": 150, "mcu_softmax_s8.h": 1200,
+                       "mcu_pool2d_s8.h": 700, "mcu_pool2d_ch4_s8.h": 400, "mcu_add_s8.h": 300,
+                       "mcu_add_table_s8.h": 150, "mcu_softmax_s8.h": 1200,
                        "mcu_lut_s8.h": 100, "mcu_mul_s8.h": 300, "mcu_sub_s8.h": 400, "mcu_maxmin_s8.h": 300,
                        "mcu_prelu_s8.h": 400, "mcu_log_softmax_s8.h": 1400, "mcu_add_broadcast_s8.h": 400}
 # data movement, MEAN, resize and the float interface (issue 6)
@@ -43,18 +44,23 @@ _PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PREFIX_MAX_CHARS = 64
 # C keywords (C99 to C23, and GNU's asm): a prefix becomes the start of every symbol and
 # file name, and `int_invoke` would compile, but `int.h` and `INT_...` invite confusion.
-C_KEYWORDS = frozenset("""
-    asm auto break case char const continue default do double else enum extern float for
-    goto if inline int long register restrict return short signed sizeof static struct
-    switch typedef union unsigned void volatile while alignas alignof bool constexpr false
-    nullptr static_assert thread_local true typeof typeof_unqual""".split())
+C_KEYWORDS = frozenset([
+    "asm", "auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+    "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+    "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+    "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "alignas",
+    "alignof", "bool", "constexpr", "false", "nullptr", "static_assert", "thread_local",
+    "true", "typeof", "typeof_unqual",
+])
 # <prefix>.h beside the user's sources would shadow a standard header of that name for any
 # file compiled with -I<folder> (the firmware harness, and most projects, use it).
-C_HEADERS = frozenset("""
-    assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal
-    stdalign stdarg stdatomic stdbit stdbool stdckdint stddef stdint stdio stdlib
-    stdnoreturn string tgmath threads time uchar wchar wctype arm_acle arm_neon arm_mve
-    """.split())
+C_HEADERS = frozenset([
+    "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits",
+    "locale", "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbit",
+    "stdbool", "stdckdint", "stddef", "stdint", "stdio", "stdlib", "stdnoreturn", "string",
+    "tgmath", "threads", "time", "uchar", "wchar", "wctype", "arm_acle", "arm_neon",
+    "arm_mve",
+])
 
 
 @dataclass
@@ -291,7 +297,7 @@ def check_fits(summary: Summary, board: Board) -> None:
                           f"the board has {board.flash_bytes:,}")
 
 
-def compile(model, board: str | Board | None = None, prefix: str | None = None,  # noqa: A001
+def compile(model, board: str | Board | None = None, prefix: str | None = None,
             check_fit: bool = True, kernels: str = "auto", memory: str = "auto",
             patches: str = "auto", sram_budget: int | None = None,
             max_extra_macs: float = DEFAULT_MAX_EXTRA_MACS, debug_guards: bool = False,

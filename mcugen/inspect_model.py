@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from mcugen.errors import McugenError
 from mcugen.ir import Graph, Tensor
 from mcugen.ops import REGISTRY
-from mcugen.passes.lower import layer_name
 from mcugen.ops.registry import unsupported_message
+from mcugen.passes.lower import layer_name
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def layer_rows(model) -> list[dict]:
         elif index in plan.overlaps:
             trick = "overlap"
 
-        def where(t):
+        def where(t, index=index):
             offset = plan.offsets.get(t)
             return None if offset is None or index in stage_ops else offset
 

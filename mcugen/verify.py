@@ -20,7 +20,7 @@ def tflm_interpreter(model_bytes: bytes, activation_bytes: int = 0):
     try:
         arena_size = 10 * len(model_bytes) + activation_bytes + 64 * 1024
         return runtime.Interpreter.from_bytes(model_bytes, arena_size=arena_size)
-    except Exception as exc:  # noqa: BLE001 - the oracle's own refusal, reported as such
+    except Exception as exc:
         raise McugenError(f"the TFLite Micro interpreter cannot load this model: {exc}") from None
 
 

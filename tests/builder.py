@@ -249,18 +249,18 @@ class ModelBuilder:
 
     @staticmethod
     def _operator(fb, opcode_index, ins, outs, table, values):
-        O = _mod("Operator")
+        Op = _mod("Operator")
         options = _options_table(fb, table, values) if table else None
         in_vec = _int_vector(fb, "Operator", "Inputs", ins)
         out_vec = _int_vector(fb, "Operator", "Outputs", outs)
-        O.OperatorStart(fb)
-        O.OperatorAddOpcodeIndex(fb, opcode_index)
-        O.OperatorAddInputs(fb, in_vec)
-        O.OperatorAddOutputs(fb, out_vec)
+        Op.OperatorStart(fb)
+        Op.OperatorAddOpcodeIndex(fb, opcode_index)
+        Op.OperatorAddInputs(fb, in_vec)
+        Op.OperatorAddOutputs(fb, out_vec)
         if options is not None:
-            O.OperatorAddBuiltinOptionsType(fb, getattr(tflite.BuiltinOptions, table))
-            O.OperatorAddBuiltinOptions(fb, options)
-        return O.OperatorEnd(fb)
+            Op.OperatorAddBuiltinOptionsType(fb, getattr(tflite.BuiltinOptions, table))
+            Op.OperatorAddBuiltinOptions(fb, options)
+        return Op.OperatorEnd(fb)
 
     def _subgraph(self, fb, tensor_offs, op_offs):
         S = _mod("SubGraph")

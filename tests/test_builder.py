@@ -6,7 +6,7 @@ import tflite
 from tests.builder import ModelBuilder
 
 pytest.importorskip("tflite_micro.python.tflite_micro.runtime")
-from tests.tflm import run_tflm  # noqa: E402 - only once tflite-micro is known to exist
+from tests.tflm import run_tflm
 
 
 def rand_int8(rng, shape, lo=-128, hi=128):

@@ -44,5 +44,5 @@ def test_paths_in_a_checkout_and_in_a_wheel(tmp_path):
     spec = importlib.util.spec_from_file_location("installed_paths", site / "paths.py")
     installed = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(installed)
-    assert installed.TEMPLATES == site / "_templates"
-    assert installed.RUNTIME_C == site / "_runtime_c" and installed.BOARDS == site / "_boards"
+    assert site / "_templates" == installed.TEMPLATES
+    assert site / "_runtime_c" == installed.RUNTIME_C and site / "_boards" == installed.BOARDS

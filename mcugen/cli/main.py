@@ -33,13 +33,14 @@ def cmd_compile(args) -> int:
                           debug_guards=args.debug_guards, **_memory_options(args))
     folder = Path(args.output) if args.output is not None else Path(model.prefix)
     files = {name: text.encode() for name, text in model.files.items()}
-    report_lines = []
+    report_lines: list[str] = []
     if args.report:
         from mcugen.report import render_report
         report_lines, report_files = render_report(model, folder)
         files.update(report_files)
     print_notes(publish(folder, files, args.force))
     s, board = model.summary, model.board
+    assert board is not None  # --board is required
     print(f"{args.model} -> {folder}/ ({', '.join(sorted(model.files)[:3])}, runtime/)")
     views = s.ops - s.layers
     print(f"  ops        {s.ops} ({s.layers} kernels, {views} view{'s' if views != 1 else ''}), {s.macs:,} MACs")
@@ -66,8 +67,8 @@ def cmd_compile(args) -> int:
 
 def cmd_verify(args) -> int:
     from mcugen.api import compile as compile_model
-    from mcugen.verify import verify_model
     from mcugen.frontend.tflite_reader import read_model_file
+    from mcugen.verify import verify_model
     data = read_model_file(args.model)
     model = compile_model(args.model, board=args.board, check_fit=False)
     result = verify_model(model, data, count=args.count, seed=args.seed)
@@ -91,16 +92,18 @@ def cmd_build(args) -> int:
     model = compile_model(args.model, board=args.board, prefix=args.prefix, kernels=args.kernels,
                           **_memory_options(args))
     folder = Path(args.output) if args.output is not None else Path(model.prefix + "_firmware")
+    board = model.board
+    assert board is not None  # --board is required
     # Built in a folder of its own, then published: the output folder gets exactly the
     # files of the build (sources, harness, ELF, map) and nothing the compiler follows.
     with tempfile.TemporaryDirectory(prefix="mcugen-build-") as tmp:
-        elf = build_firmware(model, model.board, tmp, opt=args.opt)
+        elf = build_firmware(model, board, tmp, opt=args.opt)
         split = flash_split(elf, model.prefix)
         files = {p.relative_to(tmp).as_posix(): p.read_bytes()
                  for p in sorted(Path(tmp).rglob("*")) if p.is_file()}
         print_notes(publish(folder, files, args.force))
     elf = folder / elf.name
-    print(f"{args.model} -> {elf} ({model.board.name}, {args.opt})")
+    print(f"{args.model} -> {elf} ({board.name}, {args.opt})")
     print(f"  flash {split.flash:,} bytes: weights {split.weights:,}, model code {split.model_code:,}, "
           f"kernels {split.kernels:,}, harness {split.harness:,}")
     print(f"  static RAM {split.ram_static:,} bytes (arena {model.plan.peak_sram_bytes:,} and the "

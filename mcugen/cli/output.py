@@ -16,6 +16,7 @@ waits for it, up to LOCK_WAIT_SECONDS.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -177,10 +178,8 @@ def _open_parent(root: int, parts: tuple[str, ...], create: bool) -> int | None:
     try:
         for part in parts[:-1]:
             if create:
-                try:
+                with contextlib.suppress(FileExistsError):
                     os.mkdir(part, 0o777, dir_fd=fd)
-                except FileExistsError:
-                    pass
             try:
                 child = os.open(part, _DIR_FLAGS, dir_fd=fd)
             except OSError as exc:
@@ -262,10 +261,8 @@ def _write(root: int, name: str, data: bytes) -> None:
                 stream.write(data)
             os.replace(temp, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temp, dir_fd=fd)
-            except OSError:
-                pass
             raise
     finally:
         os.close(fd)

@@ -4,10 +4,9 @@ All numbers are formatted here; the templates only place them. Same plan, same t
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import functools
 import re
+from dataclasses import replace
 
 import jinja2
 import numpy as np
@@ -61,7 +60,7 @@ def _io(plan: Plan, tensor_index: int, kind: str, position: int, prefix: str) ->
                 offset=plan.offsets[tensor_index])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _has_template(name: str) -> bool:
     """Whether templates/<name> exists (an op's optional per-layer definitions)."""
     return (TEMPLATES / name).is_file()
@@ -177,7 +176,8 @@ def render_plan(plan: Plan, prefix: str, debug_guards: bool = False) -> dict[str
     kernels = kernel_files(headers)
     context = dict(
         prefix=prefix, PREFIX=prefix.upper(), guard=f"{prefix.upper()}_H", version=__version__,
-        model_name=graph.name, debug_guards=debug_guards, arena_bytes=plan.arena_bytes, arena_alloc=max(plan.arena_bytes, 16),
+        model_name=graph.name, debug_guards=debug_guards, arena_bytes=plan.arena_bytes,
+        arena_alloc=max(plan.arena_bytes, 16),
         inputs=[_io(plan, t, "input", i, prefix) for i, t in enumerate(graph.inputs)],
         outputs=[_io(plan, t, "output", i, prefix) for i, t in enumerate(graph.outputs)],
         consts=consts, const_bytes=sum(c["nbytes"] for c in consts), layers=layers,

@@ -81,7 +81,7 @@ def parse_tflite(data: bytes, name: str = "model") -> Graph:
         return _parse(bytes(data), name)
     except McugenError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any accessor failure means a corrupt file
+    except Exception as exc:
         raise McugenError(f"{name}: corrupt or truncated TFLite file ({type(exc).__name__})") from None
 
 
@@ -172,7 +172,8 @@ def _read_tensor(model, t, index: int, n_buffers: int, data: bytes) -> Tensor:
     itemsize = np.dtype(dtype).itemsize if dtype in _NUMPY_TYPES else 1
     if elements * itemsize > MAX_TENSOR_BYTES:
         raise McugenError(f"tensor {index} ({name}) of shape {list(shape)} needs {elements * itemsize:,} bytes; "
-                          f"mcugen refuses tensors over {MAX_TENSOR_BYTES >> 20} MiB (no microcontroller has that much)")
+                          f"mcugen refuses tensors over {MAX_TENSOR_BYTES >> 20} MiB "
+                          f"(no microcontroller has that much)")
     quant = None
     q = t.Quantization()
     if q is not None and q.ScaleLength() > 0:

@@ -60,13 +60,14 @@ class SanitizedHostModel:
         self.input_dtypes = [np.dtype(graph.tensors[t].dtype) for t in graph.inputs]
         self.output_dtypes = [np.dtype(graph.tensors[t].dtype) for t in graph.outputs]
         self._executable = executable
-        self._process = None
+        self._process: subprocess.Popen | None = None
 
-    def _start(self):
+    def _start(self) -> subprocess.Popen:
         self._stderr = open(self._executable.with_suffix(".stderr"), "w+b")  # noqa: SIM115 - lives with the process
         self._process = subprocess.Popen([str(self._executable)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=self._stderr, env={**os.environ, **SANITIZER_ENV})
         weakref.finalize(self, _stop, self._process, self._stderr)
+        return self._process
 
     def run(self, inputs) -> list[np.ndarray]:
         """One inference; raises RuntimeError with the sanitizer's report if the C misbehaves."""
@@ -80,13 +81,15 @@ class SanitizedHostModel:
             if array.size != int(np.prod(shape)):
                 raise ValueError(f"input of {array.size} values, model expects shape {shape}")
             payload += array.tobytes()
-        if self._process is None or self._process.poll() is not None:
-            self._start()
+        process = self._process
+        if process is None or process.poll() is not None:
+            process = self._start()
+        assert process.stdin is not None and process.stdout is not None  # both are pipes
         wanted = 4 + sum(int(np.prod(s)) * d.itemsize for s, d in zip(self.output_shapes, self.output_dtypes))
         try:
-            self._process.stdin.write(payload)
-            self._process.stdin.flush()
-            reply = self._process.stdout.read(wanted)
+            process.stdin.write(payload)
+            process.stdin.flush()
+            reply = process.stdout.read(wanted)
         except BrokenPipeError:
             reply = b""
         if len(reply) != wanted:
@@ -102,6 +105,7 @@ class SanitizedHostModel:
         return outputs
 
     def _report(self) -> str:
+        assert self._process is not None  # only after a run started it
         code = self._process.wait(timeout=60)
         self._stderr.seek(0)
         text = self._stderr.read().decode(errors="replace")

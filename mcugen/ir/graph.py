@@ -41,13 +41,27 @@ class Tensor:
         return self.size * np.dtype(self.dtype).itemsize
 
     @property
+    def qparams(self) -> Quant:
+        """The quantization of a tensor the op's check found quantized."""
+        if self.quant is None:
+            raise ValueError(f"tensor {self.index} ({self.name}) has no quantization")
+        return self.quant
+
+    @property
+    def values(self) -> np.ndarray:
+        """The data of a tensor the op's check found constant."""
+        if self.data is None:
+            raise ValueError(f"tensor {self.index} ({self.name}) is not a constant")
+        return self.data
+
+    @property
     def scale(self) -> float:
         """The per-tensor scale (first entry when per-channel)."""
-        return float(self.quant.scale[0])
+        return float(self.qparams.scale[0])
 
     @property
     def zero_point(self) -> int:
-        return int(self.quant.zero_point[0])
+        return int(self.qparams.zero_point[0])
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,7 @@ class Graph:
     def tensor(self, index: int) -> Tensor | None:
         return None if index < 0 else self.tensors[index]
 
-    def replace_op(self, op: Op, **changes) -> "Graph":
+    def replace_op(self, op: Op, **changes) -> Graph:
         ops = list(self.ops)
         ops[op.index] = replace(op, **changes)
         return replace(self, ops=tuple(ops))

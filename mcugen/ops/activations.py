@@ -16,8 +16,7 @@ from mcugen.ir import Graph, Op, Tensor
 from mcugen.ir.quant import f32, quantize_multiplier, round_half_away
 from mcugen.ops import fixedpoint as fx
 from mcugen.ops.broadcast import broadcast_loops, broadcast_out_shape
-from mcugen.ops.common import (check_shape, fail, out, require_activation_scale,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import check_shape, fail, out, require_activation_scale, require_int8_activation, tensor_in
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 INT8_VALUES = range(-128, 128)
@@ -279,7 +278,7 @@ def _check_prelu(graph: Graph, op: Op) -> None:
     if not alpha.is_const or alpha.dtype != "int8":
         raise fail(op, f"alpha tensor '{alpha.name}' must be an int8 constant "
                        f"(it is {'a constant' if alpha.is_const else 'computed'}, {alpha.dtype})")
-    if alpha.quant is None or alpha.quant.per_channel:
+    if alpha.quant is None or alpha.qparams.per_channel:
         raise fail(op, f"alpha tensor '{alpha.name}' must be quantized per tensor")
     require_activation_scale(op, alpha, "alpha")
     if broadcast_out_shape(op, x.shape, alpha.shape) != tuple(x.shape):

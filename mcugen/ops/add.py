@@ -11,8 +11,7 @@ import numpy as np
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import f32, quantize_multiplier
 from mcugen.ops.broadcast import broadcast_loops
-from mcugen.ops.common import (fail, out, output_range, require_activation_scale,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import fail, out, output_range, require_activation_scale, require_int8_activation, tensor_in
 from mcugen.ops.elementwise import check_binary, operand_consts
 from mcugen.ops.fast_requant import requant_entry
 from mcugen.ops.fixedpoint import mbqm

@@ -38,7 +38,7 @@ def require_int8_activation(op: Op, tensor: Tensor, role: str) -> None:
         raise fail(op, f"{role} tensor '{tensor.name}' is a constant; constant activations are not supported")
     if tensor.quant is None:
         raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
-    if tensor.quant.per_channel:
+    if tensor.qparams.per_channel:
         raise fail(op, f"{role} tensor '{tensor.name}' is quantized per channel; activations must be per tensor")
     if any(d <= 0 for d in tensor.shape):
         raise fail(op, f"{role} tensor '{tensor.name}' has dynamic or empty shape {list(tensor.shape)}")
@@ -56,23 +56,23 @@ def require_const(op: Op, tensor: Tensor, role: str, dtype: str, ndim: int | Non
 def require_quant(op: Op, tensor: Tensor, role: str, channels: int) -> None:
     if tensor.quant is None:
         raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
-    if tensor.quant.scale.size not in (1, channels):
-        raise fail(op, f"{role} tensor '{tensor.name}' has {tensor.quant.scale.size} scales for {channels} channels")
-    axis = tensor.quant.axis
+    if tensor.qparams.scale.size not in (1, channels):
+        raise fail(op, f"{role} tensor '{tensor.name}' has {tensor.qparams.scale.size} scales for {channels} channels")
+    axis = tensor.qparams.axis
     # TFLM's Prepare: per-channel scales must lie along a dimension of the channels' size
     # (kernel_util.cc and fully_connected_common.cc compare dims[quantized_dimension])
-    if tensor.quant.scale.size > 1 and not (0 <= axis < len(tensor.shape)
+    if tensor.qparams.scale.size > 1 and not (0 <= axis < len(tensor.shape)
                                             and tensor.shape[axis] == channels):
         along = (f"dimension {axis} of size {tensor.shape[axis]}" if 0 <= axis < len(tensor.shape)
                  else f"dimension {axis}, which shape {list(tensor.shape)} does not have")
         raise fail(op, f"{role} tensor '{tensor.name}' is quantized per channel along {along}, "
                        f"not along its {channels} output channels (TFLite Micro refuses it too)")
-    if not np.all(np.isfinite(tensor.quant.scale)) or np.any(tensor.quant.scale <= 0):
+    if not np.all(np.isfinite(tensor.qparams.scale)) or np.any(tensor.qparams.scale <= 0):
         raise fail(op, f"{role} tensor '{tensor.name}' has a non-positive or non-finite scale")
 
 
 def require_activation_scale(op: Op, tensor: Tensor, role: str) -> None:
-    scale = float(tensor.quant.scale[0])
+    scale = float(tensor.qparams.scale[0])
     if not np.isfinite(scale) or scale <= 0:
         raise fail(op, f"{role} tensor '{tensor.name}' has invalid scale {scale}")
     if not -128 <= tensor.zero_point <= 127:
@@ -96,7 +96,8 @@ def output_range(op: Op, output: Tensor) -> tuple[int, int]:
 def nhwc(op: Op, tensor: Tensor, role: str) -> tuple[int, int, int, int]:
     if len(tensor.shape) != 4:
         raise fail(op, f"{role} tensor '{tensor.name}' has shape {list(tensor.shape)}; expected 4-D NHWC")
-    return tuple(tensor.shape)
+    n, h, w, c = tensor.shape
+    return n, h, w, c
 
 
 def check_shape(op: Op, tensor: Tensor, expected: tuple, role: str = "output") -> None:

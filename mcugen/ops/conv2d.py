@@ -7,12 +7,25 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, out_size, pad_before
-from mcugen.ops.common import (check_shape, fail, fold_input_offset, nhwc, optional_in, out,
-                               output_range, pack_s16_pairs, require_activation_scale,
-                               require_const, require_int8_activation, require_quant, tensor_in,
-                               unrolled_groups, wrap_int32)
-from mcugen.ops.fast_requant import fast_requant_table
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    fold_input_offset,
+    nhwc,
+    optional_in,
+    out,
+    output_range,
+    pack_s16_pairs,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    require_quant,
+    tensor_in,
+    unrolled_groups,
+    wrap_int32,
+)
 from mcugen.ops.dwconv2d_3x3 import lower_3x3, lower_image, runs_in_place, transposes
+from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 
@@ -73,7 +86,7 @@ def _check(graph: Graph, op: Op, depthwise: bool) -> None:
     require_activation_scale(op, x, "input")
     require_activation_scale(op, y, "output")
     require_quant(op, w, "filter", geo["out_c"])
-    if np.any(w.quant.zero_point != 0):
+    if np.any(w.qparams.zero_point != 0):
         raise fail(op, "filter zero points must be 0 (symmetric int8 weights)")
     bias = optional_in(graph, op, 2)
     if bias is not None:
@@ -85,16 +98,16 @@ def _check(graph: Graph, op: Op, depthwise: bool) -> None:
 def _lower(graph: Graph, op: Op, depthwise: bool) -> Lowered:
     geo = _geometry(graph, op, depthwise)
     x, w, y = tensor_in(graph, op, 0, "input"), graph.tensors[op.inputs[1]], out(graph, op)
-    multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, geo["out_c"])
+    multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, geo["out_c"])
     act_min, act_max = output_range(op, y)
     bias = optional_in(graph, op, 2)
-    bias_values = bias.data.reshape(-1) if bias is not None else np.zeros(geo["out_c"], np.int32)
+    bias_values = bias.values.reshape(-1) if bias is not None else np.zeros(geo["out_c"], np.int32)
     args = dict(geo, input_offset=-x.zero_point, output_offset=y.zero_point,
                 act_min=act_min, act_max=act_max)
     if depthwise:
         args["depth_multiplier"] = geo["out_c"] // geo["in_c"]
     consts = (
-        ConstArray("filter", "int8_t", w.data, tensor=w.index),
+        ConstArray("filter", "int8_t", w.values, tensor=w.index),
         ConstArray("bias", "int32_t", bias_values, tensor=bias.index if bias is not None else None),
         ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
         ConstArray("shift", "int32_t", np.array(shifts, np.int32)),
@@ -173,8 +186,10 @@ def depthwise_in_place(graph: Graph, op: Op) -> Lowered | None:
         return None
     filt = next(c for c in portable.consts if c.role == "filter").values
     requant = _requant_table(portable, filt.reshape(-1, args["out_c"]).T)
-    plane = lower_3x3(portable, requant, in_place=True) if requant is not None else None
-    if not runs_in_place(plane):
+    if requant is None:
+        return None
+    plane = lower_3x3(portable, requant, in_place=True)
+    if plane is None or not runs_in_place(plane):
         return None
     # where the arena has room, the image kernel (in place too: it expands four channels'
     # whole images before writing any of their outputs, which land on those channels' bytes)
@@ -249,6 +264,7 @@ def _pointwise(portable: Lowered, rows: np.ndarray, requant: np.ndarray,
     bias = next(c for c in portable.consts if c.role == "bias")
     folded = fold_input_offset(bias.values, rows, args["input_offset"])
     widen = widen and args["in_c"] % 4 == 0 and args["out_c"] % 2 == 0
+    new_consts: tuple[ConstArray, ...]
     if widen:
         new_consts = (ConstArray("filter", "int32_t", gemm_stream(rows, folded, requant)),)
         strided = args["stride_h"] != 1 or args["stride_w"] != 1
@@ -289,7 +305,8 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
             plane = lower_3x3(portable, requant)  # 3x3: one channel at a time
             if plane is not None:
                 return replace(plane, roomy_lowered=image)
-        new_consts = (consts["filter"], consts["bias"], ConstArray("requant", "int32_t", requant))
+        new_consts: tuple[ConstArray, ...] = (consts["filter"], consts["bias"],
+                                              ConstArray("requant", "int32_t", requant))
         if (wide_weights and args["filter_h"] == args["filter_w"] == 3
                 and args["dilation_h"] == 1 and args["dilation_w"] == 1 and args["out_c"] >= 4):
             new_consts += (ConstArray("wide", "int32_t",
@@ -313,7 +330,7 @@ def _simd(graph: Graph, op: Op, portable: Lowered, depthwise: bool,
         row = args["filter_w"] * args["in_c"]
         gathered = row % 4 != 0
         patch_row = -(-row // 4) * 4 if gathered and pads_rows(args) else row
-        layout = rows.reshape(args["out_c"], args["filter_h"], row)
+        layout: np.ndarray = rows.reshape(args["out_c"], args["filter_h"], row)
         layout = np.pad(layout, ((0, 0), (0, 0), (0, patch_row - row))).reshape(args["out_c"], -1)
         k = layout.shape[1]
         padded = np.pad(layout, ((0, 0), (0, -k % 4)))  # zero weights up to a multiple of 4

@@ -66,10 +66,11 @@ def lower_3x3(portable: Lowered, requant: np.ndarray, in_place: bool = False) ->
         args["transposed"] = 0
     # with room (out of place, or in place where the arena allows it; never inside patch
     # stages): four channels expanded from one word into four rings, faster
-    roomy = dict(roomy_args={"lanes": 4}, roomy_scratch_bytes=scratch_bytes(args, 4)) \
-        if args["in_c"] >= 4 else {}
+    lanes = args["in_c"] >= 4
     return replace(portable, args=args, consts=new_consts, kernel=FUNCTION + ".h",
-                   function=FUNCTION, scratch_bytes=scratch_bytes(args, 1), **roomy)
+                   function=FUNCTION, scratch_bytes=scratch_bytes(args, 1),
+                   roomy_args={"lanes": 4} if lanes else {},
+                   roomy_scratch_bytes=scratch_bytes(args, 4) if lanes else 0)
 
 
 def inplace_safe(args: dict) -> bool:

@@ -11,8 +11,15 @@ import numpy as np
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ir.quant import f32, quantize_multiplier
 from mcugen.ops.broadcast import broadcast_loops, broadcast_out_shape
-from mcugen.ops.common import (check_shape, fail, out, output_range, require_activation_scale,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    out,
+    output_range,
+    require_activation_scale,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
 SUB_LEFT_SHIFT = 20  # TFLM's headroom for int8 SUB (as for ADD)
@@ -24,7 +31,7 @@ def require_int8_operand(op: Op, tensor: Tensor, role: str) -> None:
         if tensor.dtype != "int8":
             raise fail(op, f"{role} tensor '{tensor.name}' is a {tensor.dtype} constant; "
                            f"only int8 operands are supported")
-        if tensor.quant is None or tensor.quant.per_channel:
+        if tensor.quant is None or tensor.qparams.per_channel:
             raise fail(op, f"{role} tensor '{tensor.name}' must be quantized per tensor")
     else:
         require_int8_activation(op, tensor, role)

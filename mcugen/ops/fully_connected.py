@@ -7,10 +7,21 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import conv_multipliers, fc_multiplier
-from mcugen.ops.common import (fail, fold_input_offset, optional_in, out, output_range,
-                               pack_s16_pairs, require_activation_scale, require_const,
-                               require_int8_activation, require_quant, tensor_in,
-                               unrolled_groups, wrap_int32)
+from mcugen.ops.common import (
+    fail,
+    fold_input_offset,
+    optional_in,
+    out,
+    output_range,
+    pack_s16_pairs,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    require_quant,
+    tensor_in,
+    unrolled_groups,
+    wrap_int32,
+)
 from mcugen.ops.fast_requant import fast_requant_table
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
@@ -37,7 +48,7 @@ def _check(graph: Graph, op: Op) -> None:
     require_quant(op, w, "weights", units)
     if op.options.get("weights_format", 0) != 0:
         raise fail(op, "shuffled weights format is not supported")
-    if w.quant.per_channel and np.any(w.quant.zero_point != 0):
+    if w.qparams.per_channel and np.any(w.qparams.zero_point != 0):
         raise fail(op, "per-channel weights must have zero points 0")
     bias = optional_in(graph, op, 2)
     if bias is not None:
@@ -49,21 +60,21 @@ def _check(graph: Graph, op: Op) -> None:
 def _lower(graph: Graph, op: Op) -> Lowered:
     batches, depth, units = _dims(graph, op)
     x, w, y = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], out(graph, op)
-    if w.quant.per_channel:
-        multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, units)
+    if w.qparams.per_channel:
+        multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, units)
     else:
         # TFLM takes a different path (float32 scale product) for per-tensor weights.
         multiplier, shift = fc_multiplier(x.scale, w.scale, y.scale)
         multipliers, shifts = [multiplier], [shift]
     act_min, act_max = output_range(op, y)
     bias = optional_in(graph, op, 2)
-    bias_values = bias.data.reshape(-1) if bias is not None else np.zeros(units, np.int32)
+    bias_values = bias.values.reshape(-1) if bias is not None else np.zeros(units, np.int32)
     args = dict(batches=batches, depth=depth, units=units, per_channel=int(len(multipliers) > 1),
                 input_offset=-x.zero_point,
                 filter_offset=-w.zero_point, output_offset=y.zero_point,
                 act_min=act_min, act_max=act_max)
     consts = (
-        ConstArray("filter", "int8_t", w.data, tensor=w.index),
+        ConstArray("filter", "int8_t", w.values, tensor=w.index),
         ConstArray("bias", "int32_t", bias_values, tensor=bias.index if bias is not None else None),
         ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
         ConstArray("shift", "int32_t", np.array(shifts, np.int32)),

@@ -23,12 +23,28 @@ from dataclasses import replace
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ir.quant import (activation_range, conv_multipliers, f32, fc_multiplier, out_size,
-                              pad_before, quantize_multiplier)
+from mcugen.ir.quant import (
+    activation_range,
+    conv_multipliers,
+    f32,
+    fc_multiplier,
+    out_size,
+    pad_before,
+    quantize_multiplier,
+)
 from mcugen.ops import add, conv2d, fully_connected, softmax  # noqa: F401 - the entries wrapped here
-from mcugen.ops.common import (check_shape, fail, fused_activation, nhwc, optional_in, out,
-                               require_const, require_quant, tensor_in)
-from mcugen.ops.registry import REGISTRY, ConstArray, Lowered, OpSpec, register
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    fused_activation,
+    nhwc,
+    optional_in,
+    out,
+    require_const,
+    require_quant,
+    tensor_in,
+)
+from mcugen.ops.registry import REGISTRY, ConstArray, Lowered, register
 
 INT16_MIN, INT16_MAX = -32768, 32767
 INT16_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SOFTMAX")
@@ -54,9 +70,9 @@ def require_int16_activation(op: Op, tensor: Tensor, role: str) -> None:
         raise fail(op, f"{role} tensor '{tensor.name}' is a constant; constant activations are not supported")
     if tensor.quant is None:
         raise fail(op, f"{role} tensor '{tensor.name}' has no quantization parameters")
-    if tensor.quant.per_channel:
+    if tensor.qparams.per_channel:
         raise fail(op, f"{role} tensor '{tensor.name}' is quantized per channel; activations must be per tensor")
-    scale = float(tensor.quant.scale[0])
+    scale = float(tensor.qparams.scale[0])
     if not np.isfinite(scale) or scale <= 0:
         raise fail(op, f"{role} tensor '{tensor.name}' has invalid scale {scale}")
     if tensor.zero_point != 0:
@@ -90,7 +106,7 @@ def _bias(graph: Graph, op: Op, channels: int, int32_ok: bool = True) -> tuple[n
                        f"{' or '.join(allowed)} constant")
     if bias.size != channels:
         raise fail(op, f"bias has {bias.size} values for {channels} output channels")
-    return bias.data.reshape(-1).astype(np.int64), bias.dtype == "int32", bias.index
+    return bias.values.reshape(-1).astype(np.int64), bias.dtype == "int32", bias.index
 
 
 def _check_accumulator(op: Op, weight_abs_sums: np.ndarray, bias: np.ndarray, acc32: bool) -> None:
@@ -123,21 +139,21 @@ def _fc(graph: Graph, op: Op) -> dict:
     require_quant(op, w, "weights", units)
     if op.options.get("weights_format", 0) != 0:
         raise fail(op, "shuffled weights format is not supported")
-    if w.quant.per_channel:
-        if np.any(w.quant.zero_point != 0):
+    if w.qparams.per_channel:
+        if np.any(w.qparams.zero_point != 0):
             raise fail(op, "per-channel weights must have zero points 0")
-        multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, units)
+        multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, units)
     else:
         multiplier, shift = fc_multiplier(x.scale, w.scale, y.scale)
         multipliers, shifts = [multiplier], [shift]
     _check_multipliers(op, shifts)
     bias, acc32, bias_tensor = _bias(graph, op, units)
-    filter_offset = 0 if w.quant.per_channel else -w.zero_point
-    _check_accumulator(op, np.abs(w.data.astype(np.int64) + filter_offset).sum(axis=1), bias, acc32)
+    filter_offset = 0 if w.qparams.per_channel else -w.zero_point
+    _check_accumulator(op, np.abs(w.values.astype(np.int64) + filter_offset).sum(axis=1), bias, acc32)
     act_min, act_max = output_range16(op, y)
-    args = dict(batches=batches, depth=depth, units=units, per_channel=int(w.quant.per_channel),
+    args = dict(batches=batches, depth=depth, units=units, per_channel=int(w.qparams.per_channel),
                 acc32=int(acc32), filter_offset=filter_offset, act_min=act_min, act_max=act_max)
-    consts = (ConstArray("filter", "int8_t", w.data, tensor=w.index),
+    consts = (ConstArray("filter", "int8_t", w.values, tensor=w.index),
               ConstArray("bias", "int64_t", bias, tensor=bias_tensor if not acc32 else None),
               ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
               ConstArray("shift", "int32_t", np.array(shifts, np.int32)))
@@ -167,13 +183,13 @@ def _conv(graph: Graph, op: Op, depthwise: bool) -> dict:
             raise fail(op, f"depthwise filter shape {list(w.shape)} must start with 1")
         if out_c % in_c:
             raise fail(op, f"{out_c} output channels is not a multiple of {in_c} input channels")
-        abs_sums = np.abs(w.data.astype(np.int64)).reshape(-1, out_c).sum(axis=0)
+        abs_sums = np.abs(w.values.astype(np.int64)).reshape(-1, out_c).sum(axis=0)
     else:
         out_c, filter_h, filter_w, filter_c = w.shape
         if filter_c != in_c:
             raise fail(op, f"filter depth {filter_c} differs from input depth {in_c} "
                            f"(grouped convolution is not supported yet)")
-        abs_sums = np.abs(w.data.astype(np.int64)).reshape(out_c, -1).sum(axis=1)
+        abs_sums = np.abs(w.values.astype(np.int64)).reshape(out_c, -1).sum(axis=1)
     opts = op.options
     padding = opts.get("padding", "VALID")
     if padding not in ("SAME", "VALID"):
@@ -188,9 +204,9 @@ def _conv(graph: Graph, op: Op, depthwise: bool) -> dict:
         raise fail(op, f"a {filter_h}x{filter_w} filter does not fit the {in_h}x{in_w} input")
     check_shape(op, y, (batches, out_h, out_w, out_c))
     require_quant(op, w, "filter", out_c)
-    if np.any(w.quant.zero_point != 0):
+    if np.any(w.qparams.zero_point != 0):
         raise fail(op, "filter zero points must be 0 (symmetric int8 weights)")
-    multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, out_c)
+    multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, out_c)
     _check_multipliers(op, shifts)
     bias, acc32, bias_tensor = _bias(graph, op, out_c, int32_ok=not depthwise)
     _check_accumulator(op, abs_sums, bias, acc32)
@@ -203,7 +219,7 @@ def _conv(graph: Graph, op: Op, depthwise: bool) -> dict:
                 acc32=int(acc32), act_min=act_min, act_max=act_max)
     if depthwise:
         args["depth_multiplier"] = out_c // in_c
-    consts = (ConstArray("filter", "int8_t", w.data, tensor=w.index),
+    consts = (ConstArray("filter", "int8_t", w.values, tensor=w.index),
               ConstArray("bias", "int64_t", bias, tensor=bias_tensor if not acc32 else None),
               ConstArray("multiplier", "int32_t", np.array(multipliers, np.int32)),
               ConstArray("shift", "int32_t", np.array(shifts, np.int32)))

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import quantize_multiplier
-from mcugen.ops.common import (fail, out, require_activation_scale, require_int8_activation,
-                               tensor_in)
+from mcugen.ops.common import fail, out, require_activation_scale, require_int8_activation, tensor_in
 from mcugen.ops.registry import Lowered, OpSpec, register
 from mcugen.ops.softmax import softmax_params
 
@@ -34,7 +33,7 @@ def _check(graph: Graph, op: Op) -> None:
     if x.shape != y.shape:
         raise fail(op, f"output shape {list(y.shape)} differs from input shape {list(x.shape)}")
     # TFLM demands these exactly (float32 equality), so does this.
-    if y.zero_point != OUTPUT_ZERO_POINT or y.quant.scale[0] != OUTPUT_SCALE:
+    if y.zero_point != OUTPUT_ZERO_POINT or y.qparams.scale[0] != OUTPUT_SCALE:
         raise fail(op, f"int8 LOG_SOFTMAX output must have scale 16/256 and zero point 127 "
                        f"(it has {y.scale:g} and {y.zero_point})")
     log_softmax_params(op, x.scale)

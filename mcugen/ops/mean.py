@@ -5,8 +5,15 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import f32, quantize_multiplier
-from mcugen.ops.common import (check_shape, fail, out, require_activation_scale, require_const,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    out,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.copy_nd import row_major_strides
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
@@ -26,7 +33,7 @@ def _axes(graph: Graph, op: Op) -> list[int]:
     if rank > MAX_RANK:
         raise fail(op, f"input has {rank} dimensions; TFLM's MEAN handles at most {MAX_RANK}")
     axes = []
-    for a in (int(v) for v in axis_t.data.reshape(-1)):
+    for a in (int(v) for v in axis_t.values.reshape(-1)):
         if not -rank <= a < rank:
             raise fail(op, f"axis {a} is out of range for a {rank}-D input")
         a = a + rank if a < 0 else a
@@ -85,5 +92,9 @@ def _lower(graph: Graph, op: Op) -> Lowered:
     return Lowered(args=args, consts=(geometry,), kernel="mcu_mean_s8.h", function="mcu_mean_s8")
 
 
-register(OpSpec(kind="MEAN", check=lambda g, o: _axes(g, o) and None, lower=_lower, template="mean",
+def _check(graph, op) -> None:
+    _axes(graph, op)  # raises for what cannot be compiled
+
+
+register(OpSpec(kind="MEAN", check=_check, lower=_lower, template="mean",
                 macs=lambda g, o: g.tensors[o.inputs[0]].size))

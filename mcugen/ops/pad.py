@@ -6,8 +6,16 @@ copying bytes without requantizing, for tensors of up to 5 dimensions.
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.common import (check_shape, fail, optional_in, out, require_activation_scale,
-                               require_const, require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    optional_in,
+    out,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.copy_nd import KERNEL, copy_geometry, geometry_const, row_major_strides, same_quant
 from mcugen.ops.registry import Lowered, OpSpec, register
 
@@ -25,7 +33,7 @@ def _paddings(graph: Graph, op: Op) -> list[tuple[int, int]]:
     require_const(op, paddings, "paddings", "int32")
     if tuple(paddings.shape) != (len(x.shape), 2):
         raise fail(op, f"paddings shape {list(paddings.shape)} does not match a {len(x.shape)}-D input")
-    pairs = [(int(a), int(b)) for a, b in paddings.data.reshape(-1, 2)]
+    pairs = [(int(a), int(b)) for a, b in paddings.values.reshape(-1, 2)]
     if any(a < 0 or b < 0 for a, b in pairs):
         raise fail(op, f"negative paddings {pairs} are not supported")
     check_shape(op, y, tuple(d + a + b for d, (a, b) in zip(x.shape, pairs)))
@@ -45,7 +53,7 @@ def _pad_value(graph: Graph, op: Op) -> int:
         raise fail(op, f"constant_values has {value.size} elements; expected a scalar")
     if not same_quant(value, y):
         raise fail(op, "constant_values quantization differs from the output's (TFLM requires them equal)")
-    return int(value.data.reshape(-1)[0])
+    return int(value.values.reshape(-1)[0])
 
 
 def _check(graph: Graph, op: Op) -> None:

@@ -5,8 +5,16 @@ from dataclasses import replace
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import out_size, pad_before
-from mcugen.ops.common import (check_shape, fail, nhwc, out, output_range,
-                               require_activation_scale, require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    nhwc,
+    out,
+    output_range,
+    require_activation_scale,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.registry import Lowered, OpSpec, register
 
 

@@ -9,8 +9,7 @@ import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops import activations  # noqa: F401 - registers the int8 -> int8 QUANTIZE first
-from mcugen.ops.common import (check_shape, fail, out, require_activation_scale,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import check_shape, fail, out, require_activation_scale, require_int8_activation, tensor_in
 from mcugen.ops.registry import REGISTRY, Lowered, OpSpec, register
 
 # QUANTIZE int8 -> int8 (a requantizing lookup table) stays with activations.py; this

@@ -5,8 +5,8 @@ runtime_c/, one call template in templates/ops/, one test file in tests/ops/.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -13,8 +13,15 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import round_half_away
-from mcugen.ops.common import (check_shape, fail, out, require_activation_scale, require_const,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    out,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.copy_nd import same_quant
 from mcugen.ops.registry import ConstArray, Lowered, OpSpec, register
 
@@ -32,7 +39,7 @@ def _geometry(graph: Graph, op: Op) -> tuple[int, int, int, int, int, int, bool,
     require_const(op, size, "size", "int32")
     if size.size != 2:
         raise fail(op, f"size has {size.size} values; expected (height, width)")
-    out_h, out_w = (int(v) for v in size.data.reshape(-1))
+    out_h, out_w = (int(v) for v in size.values.reshape(-1))
     n, in_h, in_w, c = x.shape
     check_shape(op, y, (n, out_h, out_w, c))
     align = bool(op.options.get("align_corners", False))
@@ -89,7 +96,7 @@ def _check(graph: Graph, op: Op) -> None:
     else:
         ty, tx = _bilinear_table(in_h, out_h, align, half), _bilinear_table(in_w, out_w, align, half)
         rows, cols = ty[0::3] + ty[1::3], tx[0::3] + tx[1::3]
-    if not (0 <= min(rows) and max(rows) < in_h and 0 <= min(cols) and max(cols) < in_w):
+    if not (min(rows) >= 0 and max(rows) < in_h and min(cols) >= 0 and max(cols) < in_w):
         raise fail(op, "the resize would read outside the input (as TFLM's would); not supported")
 
 

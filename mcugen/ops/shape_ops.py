@@ -12,8 +12,15 @@ import math
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ops.common import (check_shape, fail, out, require_activation_scale, require_const,
-                               require_int8_activation, tensor_in)
+from mcugen.ops.common import (
+    check_shape,
+    fail,
+    out,
+    require_activation_scale,
+    require_const,
+    require_int8_activation,
+    tensor_in,
+)
 from mcugen.ops.copy_nd import KERNEL, copy_geometry, geometry_const, row_major_strides, same_quant
 from mcugen.ops.registry import Lowered, OpSpec, register
 
@@ -37,7 +44,7 @@ def _same_quant_all(op: Op, reference: Tensor, others, what: str) -> None:
 
 def _const_ints(op: Op, tensor: Tensor, role: str) -> list[int]:
     require_const(op, tensor, role, "int32")
-    return [int(v) for v in tensor.data.reshape(-1)]
+    return [int(v) for v in tensor.values.reshape(-1)]
 
 
 def _axis(op: Op, axis: int, rank: int) -> int:

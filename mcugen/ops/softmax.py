@@ -5,10 +5,8 @@ import math
 
 from mcugen.ir import Graph, Op
 from mcugen.ir.quant import f32, quantize_multiplier
-from mcugen.ops.common import (fail, out, require_activation_scale, require_int8_activation,
-                               tensor_in)
+from mcugen.ops.common import fail, out, require_activation_scale, require_int8_activation, tensor_in
 from mcugen.ops.registry import Lowered, OpSpec, register
-
 
 SCALED_DIFF_INTEGER_BITS = 5  # input differences are Q5.26 inside the kernel
 

@@ -52,7 +52,7 @@ ROLES = {"CONV_2D": "conv", "DEPTHWISE_CONV_2D": "depthwise", "FULLY_CONNECTED":
 
 def _int8_activation(t: Tensor | None) -> bool:
     return (t is not None and not t.is_const and t.dtype == "int8" and t.quant is not None
-            and not t.quant.per_channel and len(t.shape) >= 1)
+            and not t.qparams.per_channel and len(t.shape) >= 1)
 
 
 def _role(graph: Graph, op: Op) -> str | None:
@@ -61,13 +61,13 @@ def _role(graph: Graph, op: Op) -> str | None:
     if role is None or len(op.outputs) != 1 or not op.inputs:
         return None
     x, y = graph.tensor(op.inputs[0]), graph.tensors[op.outputs[0]]
-    if not (_int8_activation(x) and _int8_activation(y)):
+    if x is None or not (_int8_activation(x) and _int8_activation(y)):
         return None
     if role in ("per_channel", "view"):
         same = role == "per_channel" or x.shape[-1] == y.shape[-1]
         return role if same and x.scale == y.scale and x.zero_point == y.zero_point else None
     w = optional_in(graph, op, 1)
-    if w is None or not w.is_const or w.dtype != "int8" or w.quant is None or np.any(w.quant.zero_point != 0):
+    if w is None or not w.is_const or w.dtype != "int8" or w.quant is None or np.any(w.qparams.zero_point != 0):
         return None
     bias = optional_in(graph, op, 2)
     if bias is not None and (not bias.is_const or bias.dtype != "int32"):
@@ -79,7 +79,7 @@ def _role(graph: Graph, op: Op) -> str | None:
 
 def _bias(graph: Graph, op: Op, channels: int) -> np.ndarray:
     bias = optional_in(graph, op, 2)
-    return np.zeros(channels, np.int64) if bias is None else bias.data.reshape(-1).astype(np.int64)
+    return np.zeros(channels, np.int64) if bias is None else bias.values.reshape(-1).astype(np.int64)
 
 
 def _accumulator_bounds(graph: Graph, op: Op, values: np.ndarray, role: str):
@@ -89,7 +89,7 @@ def _accumulator_bounds(graph: Graph, op: Op, values: np.ndarray, role: str):
     varies = values == VARIES
     low = np.where(varies, -128, values).astype(np.int64) - x.zero_point
     high = np.where(varies, 127, values).astype(np.int64) - x.zero_point
-    weights = w.data.astype(np.int64)
+    weights = w.values.astype(np.int64)
     if role == "depthwise":  # (1, kh, kw, out_c): output o reads input o // multiplier
         taps = weights[0].reshape(-1, weights.shape[3]).T
         source = np.arange(weights.shape[3]) // (weights.shape[3] // x.shape[-1])
@@ -109,7 +109,7 @@ def _conv_values(graph: Graph, op: Op, values: np.ndarray, role: str) -> np.ndar
     """Each output channel's value if it is the same for every input, else VARIES."""
     x, w, y = (graph.tensors[t] for t in (op.inputs[0], op.inputs[1], op.outputs[0]))
     channels = y.shape[-1]
-    multipliers, shifts = conv_multipliers(x.scale, w.quant.scale, y.scale, channels)
+    multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, channels)
     act_min, act_max = output_range(op, y)
     least, most = _accumulator_bounds(graph, op, values, role)
     out = np.full(channels, VARIES, np.int64)
@@ -242,7 +242,7 @@ class _Rewriter:
         x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
         bias = optional_in(graph, op, 2)
         keep_in = self.kept(x.index)
-        weights = w.data.astype(np.int64)
+        weights = w.values.astype(np.int64)
         offset = np.zeros(x.shape[-1], np.int64)  # value - zero point of the dropped channels
         for c in self.dropped.get(x.index, ()):
             offset[c] = self.values[x.index][c] - x.zero_point
@@ -251,17 +251,17 @@ class _Rewriter:
             depth = x.shape[-1]
             feature_keep = np.flatnonzero(np.isin(np.arange(w.shape[1]) % depth, keep_in))
             contribution = weights @ np.tile(offset, w.shape[1] // depth)
-            new_w = w.data[:, feature_keep]
+            new_w = w.values[:, feature_keep]
             axis = None
         elif role == "conv":
             keep_out = self.kept(op.outputs[0])
             contribution = (weights * offset).sum(axis=(1, 2, 3))
-            new_w = w.data[keep_out][:, :, :, keep_in]
+            new_w = w.values[keep_out][:, :, :, keep_in]
             axis = 0
         else:  # depthwise: dropped inputs feed only dropped outputs
             keep_out = self.kept(op.outputs[0])
             contribution = np.zeros(w.shape[3], np.int64)
-            new_w = w.data[:, :, :, keep_out]
+            new_w = w.values[:, :, :, keep_out]
             axis = 3
         new_quant = w.quant if axis is None else self.sliced_quant(w.quant, keep_out, w.shape[axis])
         inputs = [x.index, self.add_const(w, "filter", np.ascontiguousarray(new_w), new_quant)]

@@ -26,16 +26,17 @@ def _spatial_pads(graph: Graph, op) -> tuple[int, int, int, int] | None:
     paddings = graph.tensor(op.inputs[1])
     if (x is None or paddings is None or not paddings.is_const or len(x.shape) != 4
             or x.dtype != "int8" or y.dtype != "int8" or x.quant is None or y.quant is None
-            or x.quant.per_channel or y.quant.per_channel):
+            or x.qparams.per_channel or y.qparams.per_channel):
         return None
-    if paddings.data.size != 8 or x.zero_point != y.zero_point or x.scale != y.scale:
+    if paddings.values.size != 8 or x.zero_point != y.zero_point or x.scale != y.scale:
         return None
     pads = [int(v) for v in np.asarray(paddings.data).reshape(-1)]
     if min(pads) < 0 or pads[0] or pads[1] or pads[6] or pads[7]:
         return None
     if op.kind == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
         value = graph.tensor(op.inputs[2])
-        if value is None or not value.is_const or value.data.size != 1 or int(value.data.reshape(-1)[0]) != y.zero_point:
+        if (value is None or not value.is_const or value.values.size != 1
+                or int(value.values.reshape(-1)[0]) != y.zero_point):
             return None
     return pads[2], pads[3], pads[4], pads[5]
 

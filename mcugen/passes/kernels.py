@@ -4,7 +4,8 @@ An op offers one through OpSpec.extra["simd"](graph, op, portable, wide_weights)
 | None (None: the portable kernel stays, e.g. a depth multiplier the SIMD kernel does not
 cover); OpSpec.extra["simd_in_place"](graph, op) -> Lowered | None the SIMD kernel that runs
 the op over its own input when the planner chooses so (op.params["inplace_lowered"]; without
-it the portable in-place kernel does). wide_weights lets a kernel store weights pre-extended to int16 where that is faster
+it the portable in-place kernel does). wide_weights lets a kernel store weights pre-extended
+to int16 where that is faster
 (more flash; the compiler retries without when the model would not fit the board).
 """
 from __future__ import annotations

@@ -51,9 +51,9 @@ def check_supported(graph: Graph) -> None:
             raise McugenError(unsupported_message(op, layer_name(graph, op)))
         spec = spec_for(op)
         for t in op.inputs:
-            tensor = graph.tensor(t)
-            if tensor is not None and not tensor.is_const and t not in produced:
-                raise McugenError(f"op {op.index} ({op.kind}) reads tensor '{tensor.name}' "
+            read = graph.tensor(t)
+            if read is not None and not read.is_const and t not in produced:
+                raise McugenError(f"op {op.index} ({op.kind}) reads tensor '{read.name}' "
                                   f"before any op produces it (cycle or bad ordering)")
         for t in op.outputs:
             if t in produced or graph.tensors[t].is_const:

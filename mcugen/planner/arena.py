@@ -32,13 +32,14 @@ class Buffer:
     first_op: int  # step that writes it first; -1: a graph input, alive before the first step
     last_op: int  # step that reads it last; len(order): a graph output, alive after the last step
     offset: int = 0
-    scratch_of: int | None = None  # op index whose kernel scratch this is
+    # op index whose kernel scratch this is; patch stages tag theirs with tuples
+    scratch_of: int | tuple | None = None
 
     @property
     def key(self):
         return ("scratch", self.scratch_of) if self.scratch_of is not None else self.tensors[0]
 
-    def overlaps_in_time(self, other: "Buffer") -> bool:
+    def overlaps_in_time(self, other: Buffer) -> bool:
         return self.first_op <= other.last_op and other.first_op <= self.last_op
 
 
@@ -90,7 +91,7 @@ def align(n: int) -> int:
 # ----------------------------------------------------------------------- buffers
 def _roots(graph: Graph) -> dict:
     """Tensor -> the tensor whose bytes it is (RESHAPE/SQUEEZE views)."""
-    root = {}
+    root: dict[int, int] = {}
     for op in graph.ops:
         if spec_for(op).view:
             root[op.outputs[0]] = root.get(op.inputs[0], op.inputs[0])
@@ -183,7 +184,7 @@ def _forbidden_mirrored(buf: Buffer, other: Buffer, pairs: dict) -> tuple[int, i
     return (lo, hi) if hi - lo >= 2 else None
 
 
-def _groups(buffers: list[Buffer], same: set) -> list[list[Buffer]]:
+def _groups(buffers: list[Buffer], same: frozenset | set) -> list[list[Buffer]]:
     """Buffers that must start at the same offset (in-place chains), as lists."""
     group = {b.key: [b] for b in buffers}
     for a, b in same:
@@ -200,7 +201,7 @@ def _groups(buffers: list[Buffer], same: set) -> list[list[Buffer]]:
 
 
 def _place(buffers: list[Buffer], pairs: dict, order_key, mirrored: bool = False,
-           same: set = frozenset()) -> list[Buffer]:
+           same: frozenset | set = frozenset()) -> list[Buffer]:
     """First fit: each buffer at the lowest aligned offset allowed for its whole lifetime.
 
     Mirrored, offsets grow down from the arena's end, so an output that may overlap its
@@ -251,7 +252,7 @@ def _orderings(buffers: list[Buffer]):
     )
 
 
-def place_buffers(buffers: list[Buffer], pairs: dict, same: set = frozenset(),
+def place_buffers(buffers: list[Buffer], pairs: dict, same: frozenset | set = frozenset(),
                   exhaustive: bool = False) -> list[Buffer]:
     """The smallest of the heuristic orders, or of all orders for few buffers."""
     modes = (False, True) if pairs or same else (False,)
@@ -270,7 +271,8 @@ def _pairs(graph: Graph, order: tuple[int, ...], buffers: list[Buffer], root: di
     """Overlap permissions: {(input key, output key): delta}, and op -> overlapped inputs."""
     by_key = {b.key: b for b in buffers}
     step = {index: position for position, index in enumerate(order)}
-    pairs, overlaps = {}, {}
+    pairs: dict = {}
+    overlaps: dict = {}
     for index in order:
         op = graph.ops[index]
         if spec_for(op).view or index in inplace:
@@ -298,8 +300,8 @@ def _scratch(graph: Graph, order: tuple[int, ...], inplace: frozenset,
         size = spec_for(op).scratch_bytes(graph, op)
         lowered = op.params.get("lowered")
         if index not in inplace:
-            if index in image:  # out of place, the roomy kernel
-                size = max(size, lowered.roomy_lowered.scratch_bytes)
+            if index in image:  # out of place, the roomy kernel (only ops that have one)
+                size = max(size, lowered.roomy_lowered.scratch_bytes)  # type: ignore[union-attr]
             elif lowered is not None:  # out of place a kernel gets its roomy variant
                 size = max(size, lowered.roomy_scratch_bytes)
         elif "inplace_lowered" in op.params:  # the SIMD kernel that runs it in place
@@ -412,9 +414,13 @@ def _widen(graph: Graph, plan: Plan, tricks: Tricks, candidates, field: str,
     the arena nor change which ops run in place, and `keep(trial, index)` agrees (tricks:
     those the plan was made with)."""
     for index in candidates:
-        chosen = {"image": plan.image, "wide_inplace": plan.wide_inplace}
-        chosen[field] = chosen[field] | {index}
-        trial = plan_order(graph, plan.order, replace(tricks, inplace_only=plan.inplace, **chosen))
+        image, wide = plan.image, plan.wide_inplace
+        if field == "image":
+            image = image | {index}
+        else:
+            wide = wide | {index}
+        trial = plan_order(graph, plan.order, replace(tricks, inplace_only=plan.inplace, image=image,
+                                                      wide_inplace=wide))
         if (trial.inplace == plan.inplace and trial.arena_bytes <= plan.arena_bytes
                 and keep(trial, index)):
             plan = trial

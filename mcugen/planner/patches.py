@@ -15,11 +15,23 @@ search bounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.planner.arena import (Buffer, Plan, Tricks, _buffers, _extent, _inplace_candidates, _pairs,
-                                  _really_overlaps, _roots, _scratch, place_buffers)
+from mcugen.planner.arena import (
+    Buffer,
+    Plan,
+    Tricks,
+    _buffers,
+    _extent,
+    _inplace_candidates,
+    _pairs,
+    _really_overlaps,
+    _roots,
+    _scratch,
+    place_buffers,
+)
 
 WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D")
 ELEMENTWISE = ("ADD",)
@@ -74,7 +86,7 @@ class Window:
     def w(self) -> int:
         return self.x1 - self.x0
 
-    def union(self, other: "Window | None") -> "Window":
+    def union(self, other: Window | None) -> Window:
         if other is None:
             return self
         return Window(min(self.y0, other.y0), max(self.y1, other.y1),
@@ -120,7 +132,7 @@ def _layer(graph: Graph, index: int) -> Layer | None:
     x, y = graph.tensors[inputs[0]], graph.tensors[op.outputs[0]]
     if len(x.shape) != 4 or x.shape[0] != 1 or len(y.shape) != 4 or x.dtype != "int8":
         return None
-    shape = dict(op=index, kind=op.kind, inputs=inputs, output=op.outputs[0], in_h=x.shape[1],
+    shape: dict[str, Any] = dict(op=index, kind=op.kind, inputs=inputs, output=op.outputs[0], in_h=x.shape[1],
                  in_w=x.shape[2], in_c=x.shape[3], out_h=y.shape[1], out_w=y.shape[2], out_c=y.shape[3])
     if op.kind in ELEMENTWISE:
         if len(inputs) != 2 or any(graph.tensors[t].shape != y.shape for t in inputs):
@@ -152,9 +164,9 @@ def stage_candidates(graph: Graph, order: tuple[int, ...], start: int = 0,
         if layer is None:
             break
         layers.append(layer)
-        produced = {l.output for l in layers}
-        inside = {l.op for l in layers}
-        outside_inputs = {t for l in layers for t in l.inputs if t not in produced}
+        produced = {layer.output for layer in layers}
+        inside = {layer.op for layer in layers}
+        outside_inputs = {t for layer in layers for t in layer.inputs if t not in produced}
         if len(outside_inputs) != 1:
             break
         escaping = [t for t in produced if t in graph.outputs
@@ -238,7 +250,7 @@ def _step_map(order: tuple[int, ...], stages: list[list[Layer]]) -> tuple[dict, 
     """Op -> step; a stage of k ops takes k + 2 steps (copy-in, its ops, paste).
     Also each stage's (copy-in step, paste step)."""
     first_of = {layers[0].op: layers for layers in stages}
-    in_stage = {l.op for layers in stages for l in layers}
+    in_stage = {layer.op for layers in stages for layer in layers}
     steps, spans, step = {}, [], 0
     for index in order:
         if index in first_of:
@@ -265,12 +277,13 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
     stages = [layers for layers, _ in chosen]
     steps, spans = _step_map(order, stages)
     end_step = max(steps.values(), default=-1) + 1
-    stage_ops = {l.op for layers in stages for l in layers}
+    stage_ops = {layer.op for layers in stages for layer in layers}
     root = _roots(graph)
     inplace = _inplace_candidates(graph, order) - stage_ops if tricks.inplace else frozenset()
     scratch_rest = {i: s for i, s in _scratch(graph, order, inplace).items() if i not in stage_ops}
     buffers = _buffers(graph, order, scratch_rest)
-    pairs, overlaps = {}, {}
+    pairs: dict = {}
+    overlaps: dict = {}
     if tricks.overlap:
         pairs, overlaps = _pairs(graph, order, buffers, root, inplace | stage_ops)
     position = {index: n for n, index in enumerate(order)}
@@ -282,11 +295,9 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
             return end_step
         return steps[order[p]]
 
-    interior = {l.output for layers in stages for l in layers[:-1]}
-    x_of = {layers[0].op: layers[0].inputs[0] for layers in stages}
-    x_roots = {root.get(x, x) for x in x_of.values()}
+    interior = {layer.output for layers in stages for layer in layers[:-1]}
     t_roots = {root.get(layers[-1].output, layers[-1].output): span[0] for layers, span in zip(stages, spans)}
-    x_last = {}
+    x_last: dict[int, int] = {}
     for layers, span in zip(stages, spans):
         x = root.get(layers[0].inputs[0], layers[0].inputs[0])
         x_last[x] = max(x_last.get(x, -1), span[1])
@@ -296,7 +307,7 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
     readers = [op for op in graph.ops if any(root.get(t, t) == first_root for t in op.inputs)]
     caller_input = (first_x in graph.inputs and all(op.index in stage_ops for op in readers)
                     and first_root not in {root.get(t, t) for t in graph.outputs}
-                    and position[stages[0][0].op] == min(position[l.op] for l in stages[0]))
+                    and position[stages[0][0].op] == min(position[layer.op] for layer in stages[0]))
     to_place = []
     for b in buffers:
         key = b.tensors[0] if b.tensors else None
@@ -312,36 +323,36 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
         if key in t_roots:
             first = t_roots[key]
         to_place.append(Buffer(b.tensors, b.size, first, last, 0, b.scratch_of))
-    infos = []
+    infos: list[tuple] = []
     for (layers, grid, patches), span in zip(made, spans):
         x_t, t_t = layers[0].inputs[0], layers[-1].output
-        channels = {x_t: layers[0].in_c, **{l.output: l.out_c for l in layers}}
-        for l in layers:
-            for t in l.inputs:
-                channels.setdefault(t, l.in_c)
-        produced_at = {x_t: span[0], **{l.output: steps[l.op] for l in layers}}
-        last_use = {}
-        for l in layers:
-            for t in l.inputs:
-                last_use[t] = max(last_use.get(t, 0), steps[l.op])
+        channels = {x_t: layers[0].in_c, **{layer.output: layer.out_c for layer in layers}}
+        for layer in layers:
+            for t in layer.inputs:
+                channels.setdefault(t, layer.in_c)
+        produced_at = {x_t: span[0], **{layer.output: steps[layer.op] for layer in layers}}
+        last_use: dict[int, int] = {}
+        for layer in layers:
+            for t in layer.inputs:
+                last_use[t] = max(last_use.get(t, 0), steps[layer.op])
         last_use[t_t] = span[1]
         for t, first in produced_at.items():
             size = max(p.windows[t].h * p.windows[t].w for p in patches) * channels[t]
             to_place.append(Buffer((), size, first, last_use[t], 0, scratch_of=("local", len(infos), t)))
         crop_set = crops(layers, patches)
         for op, pos in sorted(crop_set):
-            layer = next(l for l in layers if l.op == op)
+            layer = next(layer for layer in layers if layer.op == op)
             size = max(p.windows[layer.output].h * p.windows[layer.output].w for p in patches) * layer.out_c
             to_place.append(Buffer((), size, steps[op], steps[op], 0, scratch_of=("crop", op, pos)))
-        for l in layers:
-            size = spec_for(graph.ops[l.op]).scratch_bytes(graph, graph.ops[l.op])
+        for layer in layers:
+            size = spec_for(graph.ops[layer.op]).scratch_bytes(graph, graph.ops[layer.op])
             if size > 0:
-                to_place.append(Buffer((), size, steps[l.op], steps[l.op], 0, scratch_of=("stage", l.op)))
+                to_place.append(Buffer((), size, steps[layer.op], steps[layer.op], 0, scratch_of=("stage", layer.op)))
         infos.append((layers, grid, patches, channels, produced_at, crop_set))
     same = {(root.get(graph.ops[i].inputs[0], graph.ops[i].inputs[0]), graph.ops[i].outputs[0])
             for i in inplace}
     placed = place_buffers(to_place, pairs, same)
-    offsets = {t: b.offset for b in placed for t in b.tensors}
+    offsets: dict[int, int | None] = {t: b.offset for b in placed for t in b.tensors}
     if caller_input:
         offsets.update({t: None for t in graph.inputs if root.get(t, t) == first_root})
     tagged = {b.scratch_of: b for b in placed if isinstance(b.scratch_of, tuple)}
@@ -352,11 +363,11 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
             layers=tuple(layers), grid=grid, patches=tuple(patches), channels=channels,
             local_offsets={t: tagged[("local", n, t)].offset for t in produced_at},
             crop_offsets={(op, pos): tagged[("crop", op, pos)].offset for op, pos in crop_set},
-            scratch={l.op: (tagged[("stage", l.op)].offset, tagged[("stage", l.op)].size)
-                     for l in layers if ("stage", l.op) in tagged},
+            scratch={layer.op: (tagged[("stage", layer.op)].offset, tagged[("stage", layer.op)].size)
+                     for layer in layers if ("stage", layer.op) in tagged},
             input_tensor=layers[0].inputs[0], output_tensor=layers[-1].output,
             input_in_arena=not (n == 0 and caller_input), macs=macs,
-            extra_macs=macs - sum(l.macs for l in layers)))
+            extra_macs=macs - sum(layer.macs for layer in layers)))
     schedule = tuple(i for i in order if i not in stage_ops and not spec_for(graph.ops[i]).view)
     return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
                 schedule=schedule, scratch={b.scratch_of: (b.offset, b.size) for b in placed
@@ -395,19 +406,19 @@ def _estimate(graph: Graph, layers: list[Layer], patches: list[Patch], x_counted
     x_t, t_t = layers[0].inputs[0], layers[-1].output
     full = graph.tensors[t_t].nbytes + (graph.tensors[x_t].nbytes if x_counted else 0)
     size = {x_t: max(p.windows[x_t].h * p.windows[x_t].w for p in patches) * layers[0].in_c}
-    for l in layers:
-        size[l.output] = max(p.windows[l.output].h * p.windows[l.output].w for p in patches) * l.out_c
+    for layer in layers:
+        size[layer.output] = max(p.windows[layer.output].h * p.windows[layer.output].w for p in patches) * layer.out_c
     last_use = {t_t: len(layers)}
-    for j, l in enumerate(layers):
-        for t in l.inputs:
+    for j, layer in enumerate(layers):
+        for t in layer.inputs:
             last_use[t] = max(last_use.get(t, 0), j)
-    born = {x_t: -1, **{l.output: j for j, l in enumerate(layers)}}
+    born = {x_t: -1, **{layer.output: j for j, layer in enumerate(layers)}}
     worst = 0
-    for j, l in enumerate(layers):
+    for j, layer in enumerate(layers):
         live = sum(size[t] for t in size if born[t] <= j <= last_use.get(t, j))
-        live += spec_for(graph.ops[l.op]).scratch_bytes(graph, graph.ops[l.op])
-        if not l.windowed:
-            live += sum(size[l.output] for t in l.inputs if size[t] != size[l.output])
+        live += spec_for(graph.ops[layer.op]).scratch_bytes(graph, graph.ops[layer.op])
+        if not layer.windowed:
+            live += sum(size[layer.output] for t in layer.inputs if size[t] != size[layer.output])
         worst = max(worst, live)
     return full + worst
 
@@ -431,7 +442,7 @@ def partition_patches(graph: Graph, order: tuple[int, ...], base: Plan, total_ma
                 patches = make_patches(layers, (n, n))
                 if patches is None:
                     continue
-                extra = _stage_macs(layers, patches) - sum(l.macs for l in layers)
+                extra = _stage_macs(layers, patches) - sum(layer.macs for layer in layers)
                 segments.append((start, start + len(layers), n, _estimate(graph, layers, patches, counted),
                                  extra, layers))
     if not segments:
@@ -446,7 +457,7 @@ def partition_patches(graph: Graph, order: tuple[int, ...], base: Plan, total_ma
 
     def solve(target: int):
         best = [float("inf")] * (len(order) + 1)
-        back = [None] * (len(order) + 1)
+        back: list[tuple[int, Any] | None] = [None] * (len(order) + 1)
         best[0] = 0
         for i in range(len(order)):
             if best[i] == float("inf"):
@@ -460,7 +471,7 @@ def partition_patches(graph: Graph, order: tuple[int, ...], base: Plan, total_ma
             return None
         chosen, at = [], len(order)
         while at > 0:
-            i, seg = back[at]
+            i, seg = back[at]  # type: ignore[misc]  # every step back to 0 was reached
             if seg is not None:
                 chosen.append((seg[5], (seg[2], seg[2])))
             at = i

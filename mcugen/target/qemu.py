@@ -1,9 +1,10 @@
 """Run a harness firmware on qemu-system-arm and count instructions per inference.
 
 QEMU runs with -icount shift=0,sleep=off: the virtual clock advances exactly 1 ns per guest
-instruction and never with host time (sleep=off keeps runs repeatable). The harness reads the MPS2 FPGAIO counter (board clock, 25 MHz on mps2)
-around the invoke call, so one counter tick is 1e9 / 25e6 = 40 instructions; the
-resolution is one tick (40 instructions) and the count is deterministic.
+instruction and never with host time (sleep=off keeps runs repeatable). The harness reads
+the MPS2 FPGAIO counter (board clock, 25 MHz on mps2) around the invoke call, so one
+counter tick is 1e9 / 25e6 = 40 instructions; the resolution is one tick (40
+instructions) and the count is deterministic.
 """
 from __future__ import annotations
 

@@ -207,7 +207,7 @@ def test_two_compiles_into_one_folder_leave_one_whole_output(tmp_path):
     """Run at the same time, they take turns: the folder ends with the complete output of
     one of them and a manifest that lists exactly it."""
     out = tmp_path / "out"
-    for trial in range(3):
+    for _ in range(3):
         runs = [subprocess.Popen([sys.executable, "-m", "mcugen", *map(str, COMPILE), "-o", str(out),
                                   "--prefix", prefix], cwd=ROOT, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for prefix in ("one", "two")]

@@ -309,7 +309,7 @@ def run_isolated(fn, *args, timeout: float = 120.0) -> None:
         try:
             fn(*args)
             child_end.send(None)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        except BaseException as exc:
             child_end.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
 
     process = ctx.Process(target=child)

@@ -61,6 +61,7 @@ def _refused(model, pattern):
 def test_concatenation_refusals():
     # TFLM refuses both: int8 inputs must share the output's scale and zero point, and
     # only activation NONE is accepted.
-    _refused(concat_model([(1, 2, 2, 3), (1, 2, 2, 3)], 3, (0.1, 0), (0.2, 0)), r"op 0 \(CONCATENATION\).*quantization differs")
+    _refused(concat_model([(1, 2, 2, 3), (1, 2, 2, 3)], 3, (0.1, 0), (0.2, 0)),
+             r"op 0 \(CONCATENATION\).*quantization differs")
     _refused(concat_model([(1, 2, 2, 3), (1, 2, 2, 3)], 3, activation="RELU"), "fused activation RELU")
     _refused(concat_model([(1, 1, 1, 1)] * 11, 3), "1 to 10")

@@ -172,7 +172,7 @@ def test_compiler_takes_it_only_where_the_arena_has_room(monkeypatch, memory):
     channels, whose 4,608-byte output makes a higher peak, it is. Bit-exact either way."""
     monkeypatch.undo()  # the compiler's own choice
     for out_c, taken in ((8, False), (128, True)):
-        model = _seeded(lambda rng: _depthwise_then(rng, out_c), 200 + out_c, memory=memory) \
+        model = _seeded(lambda rng, out_c=out_c: _depthwise_then(rng, out_c), 200 + out_c, memory=memory) \
             if taken else _depthwise_then(np.random.default_rng(300), out_c)
         compiled = assert_bit_exact(model, count=4, seed=5, kernels="simd", memory=memory)
         op = next(o for o in compiled.graph.ops if o.kind == "DEPTHWISE_CONV_2D")

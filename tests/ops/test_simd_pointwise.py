@@ -13,7 +13,6 @@ import pytest
 
 import mcugen
 from mcugen.errors import McugenError
-
 from mcugen.ops.conv2d import fold_input_offset
 from tests.helpers import assert_bit_exact
 from tests.ops.models import conv2d_model

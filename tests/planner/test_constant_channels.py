@@ -14,6 +14,7 @@ from tests.builder import ModelBuilder
 from tests.helpers import SHARED_MODELS, assert_bit_exact
 from tests.ops.models import Act, conv_layer, fc_layer, input_act, pool_layer, view_layer
 
+
 def layer(b: ModelBuilder, rng, x: Act, out_c=None, kernel=(1, 1), padding="SAME", depthwise=False,
           multiplier=1, dead=(), zeroed=(), activation="RELU", bias=True) -> Act:
     """conv_layer with 1x1 filters and ReLU unless told: channels in `dead` get a tiny filter
@@ -149,9 +150,10 @@ def test_cli_reports_the_constant_macs(tmp_path):
     b.output(layer(b, rng, a, 4).index)
     path = tmp_path / "m.tflite"
     path.write_bytes(b.build())
-    from mcugen.cli.main import main
     import contextlib
     import io
+
+    from mcugen.cli.main import main
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["compile", str(path), "--board", "stm32f746", "-o", str(tmp_path / "a")]) == 0

@@ -131,7 +131,7 @@ def tflm_min_arena(model: bytes) -> int:
         try:
             runtime.Interpreter.from_bytes(model, arena_size=mid)
             high = mid
-        except Exception:  # noqa: BLE001 - TFLM refuses a small arena with a RuntimeError
+        except Exception:
             low = mid
     return high
 

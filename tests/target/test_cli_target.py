@@ -6,7 +6,6 @@ import shutil
 import pytest
 
 import mcugen as mcugen_api
-
 from tests.cli.test_cli import assert_user_error, mcugen
 from tests.helpers import ROOT
 

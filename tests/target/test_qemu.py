@@ -11,8 +11,14 @@ import pytest
 import mcugen
 from mcugen.boards import get_board, list_boards
 from mcugen.errors import McugenError
-from mcugen.target import (build_calibration, build_firmware, cross_compile, run_calibration,
-                           run_firmware, run_firmware_batch)
+from mcugen.target import (
+    build_calibration,
+    build_firmware,
+    cross_compile,
+    run_calibration,
+    run_firmware,
+    run_firmware_batch,
+)
 from mcugen.target.firmware import CALIBRATION_LOOPS
 
 ROOT = Path(__file__).resolve().parents[2]

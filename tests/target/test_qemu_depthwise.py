@@ -15,9 +15,10 @@ import mcugen
 from mcugen.ops import conv2d
 from mcugen.target import build_firmware, run_firmware_batch
 from mcugen.verify import run_tflm, tflm_interpreter
-from tests.ops.test_simd_depthwise_3x3 import CALL, CASES, INPLACE, _seeded, depthwise_alone
-from tests.ops.test_simd_depthwise_conv2d import CASES as CH4_CASES, depthwise_keeping_input
 from tests.ops import test_simd_depthwise_image as image
+from tests.ops.test_simd_depthwise_3x3 import CALL, CASES, INPLACE, _seeded, depthwise_alone
+from tests.ops.test_simd_depthwise_conv2d import CASES as CH4_CASES
+from tests.ops.test_simd_depthwise_conv2d import depthwise_keeping_input
 from tests.target.test_qemu import M4, M7, input_sets, output_sizes
 
 pytestmark = [

@@ -49,8 +49,14 @@ from mcugen.verify import tflm_interpreter
 from tests.builder import ModelBuilder
 from tests.ops.models import accumulator_output_scale, fc_layer, input_act
 from tests.target.test_qemu import M4, M7, input_sets, output_sizes
-from tests.target.test_qemu_gemm import (OUTPUT_SCALES, check_narrow, compare_on_board, count_ties, disassembly,
-                                        set_tie_scales)
+from tests.target.test_qemu_gemm import (
+    OUTPUT_SCALES,
+    check_narrow,
+    compare_on_board,
+    count_ties,
+    disassembly,
+    set_tie_scales,
+)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="arm-none-eabi-gcc not on PATH"),

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import mcugen
-from mcugen.target import build_firmware, run_firmware_batch
 from mcugen import verify
+from mcugen.target import build_firmware, run_firmware_batch
 from tests.ops.test_quantize import float_pool_model
 
 M7 = "mps2-an500"

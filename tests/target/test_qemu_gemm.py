@@ -54,7 +54,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("qemu-system-arm") is None, reason="qemu-system-arm not on PATH"),
 ]
 
-LAYER_RE = re.compile(r"MCU_(?:GEMM_W16|CONV2D_1X1_W16_PAIRS)_LAYER\((\w+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+)\)")
+LAYER_RE = re.compile(r"MCU_(?:GEMM_W16|CONV2D_1X1_W16_PAIRS)_LAYER\((\w+)" + r", (-?\d+)" * 6 + r"\)")
 ACC_LIMIT = 1 << 30  # mcugen/ops/fast_requant.py: live channels keep |acc| below this
 
 
