@@ -88,7 +88,7 @@ def running_lowered(plan: Plan, index: int):
     if index not in plan.inplace:
         if index in plan.image:  # arena._widen_kernels gave it room
             return lowered.roomy_lowered, None
-        return lowered, lowered.roomy_args or None  # arena._scratch gave it room
+        return lowered, lowered.roomy_args or None  # buffers.kernel_scratch gave it room
     if "inplace_lowered" in op.params:  # a SIMD kernel that writes over its input
         variant = op.params["inplace_lowered"]
         if index in plan.image:  # arena._widen_inplace gave it room

@@ -19,19 +19,18 @@ from typing import Any
 
 from mcugen.ir import Graph
 from mcugen.ops import spec_for
-from mcugen.planner.arena import (
+from mcugen.planner.buffers import (
     Buffer,
-    Plan,
-    Tricks,
-    _buffers,
-    _extent,
-    _inplace_candidates,
-    _pairs,
-    _really_overlaps,
-    _roots,
-    _scratch,
+    extent,
+    inplace_candidates,
+    kernel_scratch,
+    overlap_pairs,
     place_buffers,
+    really_overlaps,
+    roots,
+    tensor_buffers,
 )
+from mcugen.planner.plan import Plan, Tricks
 
 WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D")
 ELEMENTWISE = ("ADD",)
@@ -278,14 +277,14 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
     steps, spans = _step_map(order, stages)
     end_step = max(steps.values(), default=-1) + 1
     stage_ops = {layer.op for layers in stages for layer in layers}
-    root = _roots(graph)
-    inplace = _inplace_candidates(graph, order) - stage_ops if tricks.inplace else frozenset()
-    scratch_rest = {i: s for i, s in _scratch(graph, order, inplace).items() if i not in stage_ops}
-    buffers = _buffers(graph, order, scratch_rest)
+    root = roots(graph)
+    inplace = inplace_candidates(graph, order) - stage_ops if tricks.inplace else frozenset()
+    scratch_rest = {i: s for i, s in kernel_scratch(graph, order, inplace).items() if i not in stage_ops}
+    buffers = tensor_buffers(graph, order, scratch_rest)
     pairs: dict = {}
     overlaps: dict = {}
     if tricks.overlap:
-        pairs, overlaps = _pairs(graph, order, buffers, root, inplace | stage_ops)
+        pairs, overlaps = overlap_pairs(graph, order, buffers, root, inplace | stage_ops)
     position = {index: n for n, index in enumerate(order)}
 
     def moved(p: int) -> int:  # a step of the plain order -> a step of this plan
@@ -369,11 +368,11 @@ def plan_with_stages(graph: Graph, order: tuple[int, ...], chosen: list[tuple[li
             input_in_arena=not (n == 0 and caller_input), macs=macs,
             extra_macs=macs - sum(layer.macs for layer in layers)))
     schedule = tuple(i for i in order if i not in stage_ops and not spec_for(graph.ops[i]).view)
-    return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=_extent(placed),
+    return Plan(graph=graph, buffers=tuple(placed), offsets=offsets, arena_bytes=extent(placed),
                 schedule=schedule, scratch={b.scratch_of: (b.offset, b.size) for b in placed
                                             if isinstance(b.scratch_of, int)},
                 inplace=inplace, order=order, patches=tuple(result), steps=steps,
-                overlaps={i: ts for i, ts in overlaps.items() if _really_overlaps(placed, root, graph, i, ts)})
+                overlaps={i: ts for i, ts in overlaps.items() if really_overlaps(placed, root, graph, i, ts)})
 
 
 def plan_with_patches(graph: Graph, order: tuple[int, ...], layers: list[Layer],
