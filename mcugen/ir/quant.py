@@ -22,6 +22,8 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     """QuantizeMultiplier: real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31)."""
     if real == 0.0:
         return 0, 0
+    if not math.isfinite(real):  # the ops' checks refuse scales that lead here
+        raise ValueError(f"scale ratio {real} is not finite")
     mantissa, shift = math.frexp(real)
     fixed = int(round_half_away(mantissa * (1 << 31)))
     if fixed == 1 << 31:

@@ -71,6 +71,15 @@ def require_quant(op: Op, tensor: Tensor, role: str, channels: int) -> None:
         raise fail(op, f"{role} tensor '{tensor.name}' has a non-positive or non-finite scale")
 
 
+def require_scale_product(op: Op, x: Tensor, w: Tensor) -> None:
+    """TFLM multiplies a per-tensor FC's input and weight scales in float32: refuse a
+    product that overflows it (its multiplier would be infinite)."""
+    with np.errstate(over="ignore"):
+        product = np.float32(x.scale) * np.float32(w.scale)
+    if not np.isfinite(product):
+        raise fail(op, f"input scale {x.scale:g} x weights scale {w.scale:g} overflows float32")
+
+
 def require_activation_scale(op: Op, tensor: Tensor, role: str) -> None:
     scale = float(tensor.qparams.scale[0])
     if not np.isfinite(scale) or scale <= 0:

@@ -18,6 +18,7 @@ from mcugen.ops.common import (
     require_const,
     require_int8_activation,
     require_quant,
+    require_scale_product,
     tensor_in,
     unrolled_groups,
     wrap_int32,
@@ -50,6 +51,8 @@ def _check(graph: Graph, op: Op) -> None:
         raise fail(op, "shuffled weights format is not supported")
     if w.qparams.per_channel and np.any(w.qparams.zero_point != 0):
         raise fail(op, "per-channel weights must have zero points 0")
+    if not w.qparams.per_channel:
+        require_scale_product(op, x, w)
     bias = optional_in(graph, op, 2)
     if bias is not None:
         require_const(op, bias, "bias", "int32")

@@ -42,6 +42,7 @@ from mcugen.ops.common import (
     out,
     require_const,
     require_quant,
+    require_scale_product,
     tensor_in,
 )
 from mcugen.ops.registry import REGISTRY, ConstArray, Lowered, register
@@ -144,6 +145,7 @@ def _fc(graph: Graph, op: Op) -> dict:
             raise fail(op, "per-channel weights must have zero points 0")
         multipliers, shifts = conv_multipliers(x.scale, w.qparams.scale, y.scale, units)
     else:
+        require_scale_product(op, x, w)
         multiplier, shift = fc_multiplier(x.scale, w.scale, y.scale)
         multipliers, shifts = [multiplier], [shift]
     _check_multipliers(op, shifts)

@@ -167,3 +167,16 @@ def test_non_int8_model_interface_refused(build, dtype):
 def test_int16_model_interface_accepted():
     """16x8 models (int16 activations) compile since tests/ops/test_int16.py's support."""
     assert mcugen.compile(conv_int16_model()).graph.tensors[0].dtype == "int16"
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_fc_scale_product_overflowing_float32(dtype):
+    """Found by the 100,000-case fuzz run: per-tensor FC scales whose float32 product is
+    infinite (TFLM multiplies them in float32) raised OverflowError in the lowering."""
+    b = ModelBuilder()
+    x = b.input((1, 4), scale=3e38, zero_point=0, dtype=dtype)
+    w = b.const(np.ones((2, 4), np.int8), scale=10.0, zero_point=0)
+    y = b.output(b.tensor((1, 2), scale=1.0, zero_point=0, dtype=dtype))
+    b.op("FULLY_CONNECTED", [x, w, -1], [y])
+    with pytest.raises(McugenError, match=r"op 0 \(FULLY_CONNECTED\).*overflows float32"):
+        mcugen.compile(b.build())
