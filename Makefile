@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz proptest mutate goldens clean
+.PHONY: demo test lint bench fuzz proptest mutate goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) examples/digits/demo.py
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest -q -n 2 tests
+
+# ruff and mypy as configured in pyproject.toml: zero findings, or `make test` stops here.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
 
-# Malformed models against `mcugen compile` (tests/fuzz runs a few hundred of these).
+# Malformed models, hostile names, prefixes, special files and output folders against the
+# CLI (fuzz/fuzz.py; tests/fuzz runs a few hundred of these). Replay: fuzz.py --replay F:SEED
 FUZZ_CASES ?= 10000
 FUZZ_SECONDS ?= 7200
 FUZZ_SEED ?= 0

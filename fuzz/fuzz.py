@@ -8,31 +8,25 @@ quantization, wrong dtypes, zero/negative/NaN scales, absurd strides, paddings, 
 sizes, unknown opcodes...). The only acceptable outcomes are success or mcugen's own
 one-line `mcugen: error: ...` with exit code 2, within the time bound.
 
-The bulk runs in-process (the CLI's main() in a forked worker, which is killed and
-restarted on a timeout); a sample also runs through the real CLI in a subprocess, and a
-sample of successful compiles is built with the host compiler (-Werror).
+Beside malformed models, a share of the cases are hostile surroundings (fuzz/hostile.py):
+tensor names, --prefix values, output folders and special files, each judged by the
+sandbox rules of fuzz/sandbox.py (no file outside the output folder touched, no file of
+the user's deleted).
+
+This module makes the cases; fuzz/runner.py runs them. The bulk runs in-process (the
+CLI's main() in a forked worker, which is killed and restarted on a timeout); a sample
+also runs through the real CLI in a subprocess, and a sample of successful compiles is
+built with the host compiler (-Werror).
 
     python fuzz/fuzz.py --cases 10000 --seconds 3600 --seed 0
+    python fuzz/fuzz.py --replay outdir.manifest_abs:123   # one hostile case again, kept
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
 import copy
-import io
-import math
-import multiprocessing
-import os
-import resource
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
 import warnings
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
@@ -42,7 +36,6 @@ import tflite
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mcugen.cli import main as cli_main  # noqa: E402
 from mcugen.frontend import parse_tflite  # noqa: E402
 from tests import builder as builder_module  # noqa: E402
 from tests.builder import ModelBuilder  # noqa: E402
@@ -261,6 +254,8 @@ def m_bad_quant(b, rng):
     n = len(np.atleast_1d(t["scale"])) if t["scale"] is not None else 1
     if choice == 0:
         scale = np.atleast_1d(np.asarray(t["scale"] if t["scale"] is not None else 0.1, np.float64)).copy()
+        if scale.size == 0:  # emptied by an earlier mutation of this case
+            scale = np.array([0.1])
         scale[int(rng.integers(scale.size))] = _pick(rng, BAD_SCALES)
         t["scale"] = scale.tolist()
     elif choice == 1:
@@ -426,16 +421,18 @@ BYTE_LEVEL = {"bytes.flip": byte_flip, "bytes.word": word_overwrite, "bytes.trun
 @dataclass
 class Case:
     number: int
-    mutation: str  # e.g. "cycle" or "bytes.flip"
+    mutation: str  # e.g. "cycle" or "bytes.flip", or a hostile family ("outdir.manifest_abs")
     seed_name: str
     data: bytes
+    hostile_seed: int | None = None  # hostile cases: the seed of their setup (--replay FAMILY:SEED)
 
 
 class CaseSource:
     """Deterministic stream of cases for a seed; shared-model seeds are parsed once."""
 
-    def __init__(self, seed: int, shared: bool = True):
+    def __init__(self, seed: int, shared: bool = True, hostile: float = 0.0, families: list[str] | None = None):
         self.rng = np.random.default_rng(seed)
+        self.hostile, self.families = hostile, families
         self.shared = {}
         if shared and SHARED_MODELS.is_dir():
             for path in sorted(SHARED_MODELS.glob("*.tflite")):
@@ -455,6 +452,10 @@ class CaseSource:
 
     def case(self, number: int) -> Case:
         rng = self.rng
+        if self.hostile and rng.random() < self.hostile:
+            from fuzz.hostile import pick_family
+            family = pick_family(rng, self.families)
+            return Case(number, family, "hostile", b"", hostile_seed=int(rng.integers(2**63)))
         r = rng.random()
         if r < 0.35:  # byte-level, on a shared model or on a random one
             mutation = _pick(rng, sorted(BYTE_LEVEL))
@@ -481,241 +482,12 @@ class CaseSource:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 return b.build()
-        except Exception:  # noqa: BLE001 - a description the serializer cannot write
+        except Exception:  # a description the serializer cannot write
             return None
 
 
-# --------------------------------------------------------------------------------- running
-OK, CLEAN, CRASH, TIMEOUT = "success", "clean error", "crash", "timeout"
-
-
-def classify(code, stderr: str) -> tuple[str, str]:
-    """(outcome, detail) for a compile's exit code and stderr."""
-    lines = stderr.strip().splitlines()
-    if code == 0:
-        return OK, ""
-    if code == 2 and len(lines) == 1 and lines[0].startswith("mcugen: error: "):
-        return CLEAN, lines[0]
-    return CRASH, f"exit code {code}: {stderr.strip()[-2000:]}"
-
-
-def run_in_process(model_path: Path, out_dir: Path, command: str = "compile") -> tuple[str, str]:
-    """The CLI's main() in this process; any exception other than SystemExit is a crash."""
-    argv = [command, str(model_path)]
-    if command == "compile":
-        argv += ["--board", BOARD, "-o", str(out_dir)]
-    stderr = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-            code = cli_main(argv)
-    except SystemExit as exc:  # argparse only; mcugen's main returns its codes
-        code = exc.code
-    except BaseException:  # noqa: BLE001 - what the fuzzer is looking for
-        return CRASH, traceback.format_exc()[-3000:]
-    if command == "inspect" and code in (0, 1):
-        return OK, ""
-    return classify(code, stderr.getvalue())
-
-
-def _worker(conn):
-    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
-    warnings.simplefilter("ignore")
-    while True:
-        job = conn.recv()
-        if job is None:
-            return
-        model_path, out_dir, command = job
-        conn.send(run_in_process(Path(model_path), Path(out_dir), command))
-
-
-class Worker:
-    """A forked process running cases in-process; restarted when a case overruns."""
-
-    def __init__(self):
-        self._start()
-
-    def _start(self):
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
-
-    def run(self, model_path: Path, out_dir: Path, command: str, timeout: float) -> tuple[str, str]:
-        self.conn.send((str(model_path), str(out_dir), command))
-        if self.conn.poll(timeout):
-            try:
-                return self.conn.recv()
-            except EOFError:
-                pass
-            self._restart()
-            return CRASH, f"worker died (exit code {self.process.exitcode})"
-        self._restart()
-        return TIMEOUT, f"no result within {timeout:.0f} s"
-
-    def _restart(self):
-        self.process.kill()
-        self.process.join()
-        self._start()
-
-    def close(self):
-        with contextlib.suppress(Exception):
-            self.conn.send(None)
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-
-
-def run_subprocess(model_path: Path, out_dir: Path, timeout: float) -> tuple[str, str]:
-    """The real CLI: python -m mcugen compile ..."""
-    try:
-        result = subprocess.run([sys.executable, "-m", "mcugen", "compile", str(model_path), "--board", BOARD,
-                                 "-o", str(out_dir)], capture_output=True, text=True, timeout=timeout,
-                                cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return TIMEOUT, f"no result within {timeout:.0f} s"
-    return classify(result.returncode, result.stderr)
-
-
-def build_output(out_dir: Path) -> str:
-    """Build the generated folder with the host compiler (-Werror); '' or the error."""
-    from mcugen.host import build_host_library
-    headers = sorted(out_dir.glob("*.h"))
-    if not headers:
-        return "no header written"
-    try:
-        build_host_library(out_dir, headers[0].stem)
-    except RuntimeError as exc:
-        return str(exc)[-2000:]
-    return ""
-
-
-@dataclass
-class Report:
-    seed: int
-    cases: int = 0
-    seconds: float = 0.0
-    table: dict = field(default_factory=lambda: defaultdict(Counter))  # mutation -> outcome -> n
-    failures: list = field(default_factory=list)  # (case, outcome, detail)
-    subprocess_runs: int = 0
-    subprocess_disagreements: list = field(default_factory=list)
-    inspect_runs: int = 0
-    builds: int = 0
-    build_failures: list = field(default_factory=list)
-
-    def totals(self) -> Counter:
-        total = Counter()
-        for counts in self.table.values():
-            total.update(counts)
-        return total
-
-    @property
-    def ok(self) -> bool:
-        return not (self.failures or self.subprocess_disagreements or self.build_failures)
-
-    def lines(self) -> list[str]:
-        rows = [("mutation", "cases", OK, CLEAN, CRASH, TIMEOUT)]
-        for name in sorted(self.table):
-            c = self.table[name]
-            rows.append((name, sum(c.values()), c[OK], c[CLEAN], c[CRASH], c[TIMEOUT]))
-        t = self.totals()
-        rows.append(("total", sum(t.values()), t[OK], t[CLEAN], t[CRASH], t[TIMEOUT]))
-        widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-        out = [f"mcugen fuzz: seed {self.seed}, {self.cases} cases in {self.seconds:.0f} s "
-               f"(in-process, {CASE_SECONDS:.0f} s bound per case)"]
-        for k, r in enumerate(rows):
-            out.append("  " + "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w)
-                                        for i, (v, w) in enumerate(zip(r, widths))))
-            if k == 0 or k == len(rows) - 2:
-                out.append("  " + "  ".join("-" * w for w in widths))
-        out.append(f"inspect on the same files: {self.inspect_runs} runs (crashes counted above)")
-        out.append(f"real CLI in a subprocess: {self.subprocess_runs} cases, "
-                   f"{len(self.subprocess_disagreements)} disagreeing with in-process")
-        out.append(f"host builds (-Werror) of successful compiles: {self.builds}, "
-                   f"{len(self.build_failures)} failed")
-        for case, outcome, detail in self.failures[:10]:
-            out.append(f"FAIL case {case.number} ({case.mutation} on {case.seed_name}): {outcome}: "
-                       f"{detail.strip().splitlines()[-1] if detail.strip() else ''}")
-        for case, detail in self.build_failures[:5]:
-            out.append(f"BUILD FAIL case {case.number} ({case.mutation} on {case.seed_name}): "
-                       f"{detail.strip().splitlines()[-1]}")
-        for case, a, b in self.subprocess_disagreements[:5]:
-            out.append(f"DISAGREE case {case.number}: in-process {a}, subprocess {b}")
-        return out
-
-
-def fuzz(cases: int, seconds: float, seed: int = 0, subprocess_every: int = 200, build_every: int = 50,
-         inspect_every: int = 5, shared: bool = True, save: Path | None = None,
-         progress: bool = False) -> Report:
-    """Run up to `cases` cases within `seconds`; returns the Report."""
-    source = CaseSource(seed, shared=shared)
-    report = Report(seed=seed)
-    worker = Worker()
-    start = time.monotonic()
-    successes = 0
-    try:
-        with tempfile.TemporaryDirectory(prefix="mcugen-fuzz-") as tmp:
-            tmp = Path(tmp)
-            for number in range(cases):
-                if time.monotonic() - start > seconds:
-                    break
-                case = source.case(number)
-                model = tmp / "case.tflite"
-                model.write_bytes(case.data)
-                out_dir = tmp / "out"
-                shutil.rmtree(out_dir, ignore_errors=True)
-                outcome, detail = worker.run(model, out_dir, "compile", CASE_SECONDS)
-                report.table[case.mutation.split("+")[0]][outcome] += 1  # row: first mutation
-                report.cases += 1
-                if outcome in (CRASH, TIMEOUT):
-                    report.failures.append((case, outcome, detail))
-                    if save is not None:
-                        save.mkdir(parents=True, exist_ok=True)
-                        (save / f"case{number}_{outcome}.tflite").write_bytes(case.data)
-                if outcome == OK:
-                    successes += 1
-                    if build_every and successes % build_every == 1:
-                        report.builds += 1
-                        error = build_output(out_dir)
-                        if error:
-                            report.build_failures.append((case, error))
-                if inspect_every and number % inspect_every == 0:
-                    report.inspect_runs += 1
-                    i_outcome, i_detail = worker.run(model, out_dir, "inspect", CASE_SECONDS)
-                    if i_outcome != OK and i_outcome != CLEAN:
-                        report.failures.append((case, f"inspect {i_outcome}", i_detail))
-                if subprocess_every and number % subprocess_every == 0:
-                    report.subprocess_runs += 1
-                    shutil.rmtree(out_dir, ignore_errors=True)
-                    s_outcome, s_detail = run_subprocess(model, out_dir, CASE_SECONDS + 10)
-                    if s_outcome != outcome:
-                        report.subprocess_disagreements.append((case, outcome, s_outcome))
-                if progress and (number + 1) % 500 == 0:
-                    t = report.totals()
-                    print(f"  {number + 1} cases, {time.monotonic() - start:.0f} s: {dict(t)}", flush=True)
-    finally:
-        worker.close()
-        report.seconds = time.monotonic() - start
-    return report
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=10_000, help="number of cases (default 10000)")
-    parser.add_argument("--seconds", type=float, default=3600, help="stop after this long (default 3600)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--subprocess-every", type=int, default=100,
-                        help="also run every Nth case through the real CLI (0: never)")
-    parser.add_argument("--build-every", type=int, default=25,
-                        help="build every Nth successful compile with the host compiler (0: never)")
-    parser.add_argument("--save", type=Path, default=ROOT / "fuzz" / "crashes",
-                        help="where crashing inputs are written")
-    args = parser.parse_args(argv)
-    report = fuzz(args.cases, args.seconds, args.seed, subprocess_every=args.subprocess_every,
-                  build_every=args.build_every, save=args.save, progress=True)
-    print("\n".join(report.lines()))
-    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":
+    from fuzz.runner import main
     sys.exit(main())
