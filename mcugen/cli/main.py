@@ -66,11 +66,10 @@ def cmd_compile(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from mcugen.api import compile as compile_model
-    from mcugen.frontend.tflite_reader import read_model_file
+    from mcugen.api import compile_graph
     from mcugen.verify import verify_model
-    data = read_model_file(args.model)
-    model = compile_model(args.model, board=args.board, check_fit=False)
+    data, graph = _read_model(args.model)
+    model = compile_graph(graph, board=args.board, check_fit=False)
     result = verify_model(model, data, count=args.count, seed=args.seed)
     print(f"{args.model}: {result.runs} input sets (all -128, all 127, extremes, random; seed {args.seed}), "
           f"{result.compared_values:,} output values compared with TFLite Micro")
@@ -116,22 +115,22 @@ def cmd_run(args) -> int:
 
     import numpy as np
 
-    from mcugen.api import compile as compile_model
+    from mcugen.api import compile_graph
     from mcugen.boards import get_board
     from mcugen.target import build_firmware, run_firmware_batch
     from mcugen.verify import run_tflm, test_inputs, tflm_interpreter
     board = get_board(args.board)
     if not board.qemu_machine:
         raise McugenError(f"board {board.name} is build-only; run on mps2-an500 or mps2-an386")
-    model = compile_model(args.model, board=board, kernels=args.kernels, **_memory_options(args))
+    data, graph = _read_model(args.model)
+    model = compile_graph(graph, board=board, kernels=args.kernels, **_memory_options(args))
     graph = model.graph
     sets = list(test_inputs([graph.tensors[t].shape for t in graph.inputs], args.count, args.seed))
     sizes = [graph.tensors[t].size for t in graph.outputs]
     with tempfile.TemporaryDirectory(prefix="mcugen-run-") as tmp:
         elf = build_firmware(model, board, Path(tmp), opt=args.opt)
         results = run_firmware_batch(elf, board, sets, sizes)
-    from mcugen.frontend.tflite_reader import read_model_file
-    interpreter = tflm_interpreter(read_model_file(args.model),
+    interpreter = tflm_interpreter(data,
                                    sum(t.nbytes for t in graph.tensors if not t.is_const))
     vs_host = vs_tflm = 0
     for inputs, (outputs, _) in zip(sets, results):
@@ -206,6 +205,14 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be positive")
     return value
+
+
+def _read_model(path: str):
+    """The model file's bytes (for TFLM) and its graph, from one read of the file."""
+    from mcugen.frontend import parse_tflite
+    from mcugen.frontend.tflite_reader import read_model_file
+    data = read_model_file(path)
+    return data, parse_tflite(data, name=Path(path).stem)
 
 
 def _integer(text: str, low: int, high: int, what: str) -> int:
